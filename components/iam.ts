@@ -1,0 +1,158 @@
+/**
+ * Every IAM and resource policy document of the pipeline, as pure functions of plain ARNs, so
+ * tests can assert their exact scope. Each grants one principal what its code or integration
+ * really calls, on the exact resources; `*` appears only where AWS has no resource-level
+ * permission for the action (noted at the statement).
+ */
+
+export interface PolicyStatement {
+    Sid?: string;
+    Effect: "Allow" | "Deny";
+    Action: string | string[];
+    /** Absent only in trust policies, where IAM forbids it. */
+    Resource?: string | string[];
+    Principal?: Record<string, string | string[]> | "*";
+    Condition?: Record<string, Record<string, string | string[] | boolean>>;
+}
+
+export interface PolicyDocument {
+    Version: "2012-10-17";
+    Statement: PolicyStatement[];
+}
+
+function policy(...statements: PolicyStatement[]): PolicyDocument {
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+/**
+ * Trust policy letting one AWS service assume a role. `sourceAccount` adds the confused-deputy
+ * guard for services documented to send `aws:SourceAccount` when assuming roles (Step Functions);
+ * Lambda execution roles do not get one, as Lambda does not send it.
+ */
+export function assumeRolePolicy(service: string, sourceAccount?: string): PolicyDocument {
+    return policy({
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: "sts:AssumeRole",
+        ...(sourceAccount ? { Condition: { StringEquals: { "aws:SourceAccount": sourceAccount } } } : {}),
+    });
+}
+
+/** Objects of the lake, under its prefix only. */
+export function lakeObjectsArn(bucketArn: string, lakePrefix: string): string {
+    return `${bucketArn}/${lakePrefix}/*`;
+}
+
+/** Statements for writing to a bucket encrypted with a customer-managed KMS key (none for SSE-S3). */
+function kmsWriteStatements(kmsKeyArn: string | undefined): PolicyStatement[] {
+    return kmsKeyArn ? [{ Sid: "EncryptLakeObjects", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: kmsKeyArn }] : [];
+}
+
+/** Writing a Lambda function's logs to its own log group. */
+function logGroupStatement(logGroupArn: string): PolicyStatement {
+    return { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` };
+}
+
+export interface ReceiverPolicyOptions {
+    eventBusArn: string;
+    bucketArn: string;
+    lakePrefix: string;
+    signingSecretArn: string;
+    logGroupArn: string;
+    kmsKeyArn?: string;
+}
+
+/** The receiver: publish to its bus, write oversize events to the lake, read its signing secret, log. */
+export function receiverPolicy(o: ReceiverPolicyOptions): PolicyDocument {
+    return policy(
+        { Sid: "PublishToPipelineBus", Effect: "Allow", Action: "events:PutEvents", Resource: o.eventBusArn },
+        { Sid: "ArchiveOversizeEvents", Effect: "Allow", Action: "s3:PutObject", Resource: lakeObjectsArn(o.bucketArn, o.lakePrefix) },
+        { Sid: "ReadSigningSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: o.signingSecretArn },
+        logGroupStatement(o.logGroupArn),
+        ...kmsWriteStatements(o.kmsKeyArn),
+    );
+}
+
+export interface WorkflowPolicyOptions {
+    bucketArn: string;
+    lakePrefix: string;
+    deadLetterQueueArn: string;
+    kmsKeyArn?: string;
+}
+
+/** The state machine: PutObject under the lake prefix, park failures in the DLQ, deliver its logs. */
+export function workflowPolicy(o: WorkflowPolicyOptions): PolicyDocument {
+    return policy(
+        { Sid: "ArchiveEvents", Effect: "Allow", Action: "s3:PutObject", Resource: lakeObjectsArn(o.bucketArn, o.lakePrefix) },
+        { Sid: "ParkFailedEvents", Effect: "Allow", Action: "sqs:SendMessage", Resource: o.deadLetterQueueArn },
+        {
+            // CloudWatch Logs delivery for Step Functions has no resource-level permissions, so AWS requires "*".
+            // https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html
+            Sid: "DeliverExecutionLogs",
+            Effect: "Allow",
+            Action: [
+                "logs:CreateLogDelivery",
+                "logs:GetLogDelivery",
+                "logs:UpdateLogDelivery",
+                "logs:DeleteLogDelivery",
+                "logs:ListLogDeliveries",
+                "logs:PutResourcePolicy",
+                "logs:DescribeResourcePolicies",
+                "logs:DescribeLogGroups",
+            ],
+            Resource: "*",
+        },
+        ...kmsWriteStatements(o.kmsKeyArn),
+    );
+}
+
+/** EventBridge's role for the rule target: start executions of this one state machine. */
+export function eventTargetPolicy(stateMachineArn: string): PolicyDocument {
+    return policy({ Sid: "StartArchiveWorkflow", Effect: "Allow", Action: "states:StartExecution", Resource: stateMachineArn });
+}
+
+/** Bucket policy: refuse any request that does not use TLS. */
+export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
+    return policy({
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": false } },
+    });
+}
+
+/** Dead-letter queue policy: only this rule's failed deliveries may be sent by EventBridge. */
+export function deadLetterQueuePolicy(queueArn: string, ruleArn: string): PolicyDocument {
+    return policy({
+        Sid: "AcceptFailedDeliveriesOfThisRule",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: queueArn,
+        Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+    });
+}
+
+export interface QuickSightReadPolicyOptions {
+    bucketArn: string;
+    lakePrefix: string;
+    manifestKey: string;
+    kmsKeyArn?: string;
+}
+
+/** QuickSight's S3 data source role: read the manifest and the lake objects, list the lake prefix. */
+export function quickSightReadPolicy(o: QuickSightReadPolicyOptions): PolicyDocument {
+    return policy(
+        { Sid: "ReadLake", Effect: "Allow", Action: "s3:GetObject", Resource: [lakeObjectsArn(o.bucketArn, o.lakePrefix), `${o.bucketArn}/${o.manifestKey}`] },
+        {
+            Sid: "ListLake",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: o.bucketArn,
+            Condition: { StringLike: { "s3:prefix": [`${o.lakePrefix}/*`, o.manifestKey] } },
+        },
+        ...(o.kmsKeyArn ? [{ Sid: "DecryptLake", Effect: "Allow" as const, Action: "kms:Decrypt", Resource: o.kmsKeyArn }] : []),
+    );
+}

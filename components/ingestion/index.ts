@@ -1,0 +1,109 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as stripe from "pulumi-stripe";
+import { assumeRolePolicy, receiverPolicy } from "../iam";
+import { EVENT_SOURCE } from "../lake/layout";
+import { PartContext, jsonFrom } from "../parts";
+import { bundleReceiver, RECEIVER_HANDLER } from "../receiver/bundle";
+import { RECEIVER_ENV } from "../receiver/handler";
+import { Routing } from "../routing";
+import { Storage } from "../storage";
+
+/** Newest Lambda Node.js runtime this component is tested against (nodejs20.x is closed to new functions). */
+export const RECEIVER_RUNTIME = "nodejs22.x";
+
+export interface Ingestion {
+    receiver: aws.lambda.Function;
+    functionUrl: aws.lambda.FunctionUrl;
+    webhookEndpoint: stripe.WebhookEndpoint;
+    signingSecret: aws.secretsmanager.Secret;
+}
+
+export interface IngestionArgs {
+    stripeApiVersion?: pulumi.Input<string>;
+}
+
+/**
+ * The public door: a Lambda function URL whose handler verifies Stripe's signature and publishes
+ * to the bus, and the Stripe webhook endpoint pointing at it. The endpoint's signing secret goes
+ * from the Stripe provider straight into Secrets Manager (a Pulumi secret in state); the function
+ * only gets the secret's ARN and reads the value at cold start.
+ */
+export function createIngestion(ctx: PartContext, args: IngestionArgs, storage: Storage, routing: Routing): Ingestion {
+    const { name, settings, parent, tags } = ctx;
+
+    const signingSecret = new aws.secretsmanager.Secret(
+        `${name}-signing-secret`,
+        { description: `Stripe webhook signing secret of the ${name} pipeline (whsec_...; several, comma-separated, during a rotation)`, tags },
+        { parent },
+    );
+    const logGroup = new aws.cloudwatch.LogGroup(
+        `${name}-receiver-logs`,
+        { namePrefix: `/aws/lambda/${name}-receiver-`, retentionInDays: settings.logRetentionDays, tags },
+        { parent },
+    );
+    const role = new aws.iam.Role(`${name}-receiver-role`, { assumeRolePolicy: JSON.stringify(assumeRolePolicy("lambda.amazonaws.com")), tags }, { parent });
+    const rolePolicy = new aws.iam.RolePolicy(
+        `${name}-receiver-policy`,
+        {
+            role: role.id,
+            policy: jsonFrom(
+                [routing.bus.arn, storage.bucket.arn, signingSecret.arn, logGroup.arn, ctx.kmsKeyArn],
+                (eventBusArn, bucketArn, signingSecretArn, logGroupArn, kmsKeyArn) =>
+                    receiverPolicy({ eventBusArn, bucketArn, lakePrefix: settings.lakePrefix, signingSecretArn, logGroupArn, kmsKeyArn }),
+            ),
+        },
+        { parent },
+    );
+    const receiver = new aws.lambda.Function(
+        `${name}-receiver`,
+        {
+            runtime: RECEIVER_RUNTIME,
+            architectures: ["arm64"],
+            handler: RECEIVER_HANDLER,
+            code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundleReceiver()) }),
+            role: role.arn,
+            memorySize: settings.receiverMemoryMb,
+            // Stripe waits up to about 10 s for an answer; a slower one counts as failed and is retried.
+            timeout: 10,
+            environment: {
+                variables: {
+                    [RECEIVER_ENV.eventBusName]: routing.bus.name,
+                    [RECEIVER_ENV.eventSource]: EVENT_SOURCE,
+                    [RECEIVER_ENV.lakeBucket]: storage.bucket.bucket,
+                    [RECEIVER_ENV.lakePrefix]: settings.lakePrefix,
+                    [RECEIVER_ENV.signingSecretArn]: signingSecret.arn,
+                },
+            },
+            loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+            tags,
+        },
+        { parent, dependsOn: [rolePolicy] },
+    );
+    const functionUrl = new aws.lambda.FunctionUrl(`${name}-receiver-url`, { functionName: receiver.name, authorizationType: "NONE" }, { parent });
+    // Since October 2025 a public function URL needs both grants; the second is limited to calls through the URL.
+    new aws.lambda.Permission(
+        `${name}-receiver-url-invoke`,
+        { function: receiver.name, action: "lambda:InvokeFunctionUrl", principal: "*", functionUrlAuthType: "NONE" },
+        { parent },
+    );
+    new aws.lambda.Permission(
+        `${name}-receiver-invoke`,
+        { function: receiver.name, action: "lambda:InvokeFunction", principal: "*", invokedViaFunctionUrl: true },
+        { parent },
+    );
+
+    const webhookEndpoint = new stripe.WebhookEndpoint(
+        `${name}-webhook`,
+        {
+            url: functionUrl.functionUrl,
+            enabledEvents: settings.eventTypes.enabledEvents,
+            apiVersion: args.stripeApiVersion,
+            description: `stripe-analytics ${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+        },
+        { parent },
+    );
+    new aws.secretsmanager.SecretVersion(`${name}-signing-secret-value`, { secretId: signingSecret.id, secretString: webhookEndpoint.secret }, { parent });
+
+    return { receiver, functionUrl, webhookEndpoint, signingSecret };
+}

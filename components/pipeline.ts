@@ -1,0 +1,91 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createAnalytics } from "./analytics";
+import { resolveSettings, StripeAnalyticsPipelineArgs } from "./args";
+import { PipelineConfigError } from "./errors";
+import { createIngestion } from "./ingestion";
+import { PartContext } from "./parts";
+import { createRouting } from "./routing";
+import { createStorage } from "./storage";
+import { createWorkflow } from "./workflow";
+
+const QUICKSIGHT_PRINCIPAL_PATTERN = /^arn:aws[a-z-]*:quicksight:[a-z0-9-]+:\d{12}:(user|group)\/[^/]+\/.+$/;
+
+/**
+ * Stripe events into an S3 analytics lake on AWS:
+ * Stripe webhook → Lambda function URL (signature check) → EventBridge bus → rule → Step Functions
+ * → S3 PutObject (one JSON object per event id) → QuickSight.
+ *
+ * Children are named `${name}-<role>` and parented to this component; validation of the
+ * arguments happens in the constructor, so bad configuration fails `pulumi preview`.
+ */
+export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
+    /** URL Stripe posts events to (the receiver's function URL). */
+    public readonly webhookUrl: pulumi.Output<string>;
+    /** Name of the lake bucket. */
+    public readonly bucketName: pulumi.Output<string>;
+    /** Key prefix of the event objects in the bucket. */
+    public readonly lakePrefix: pulumi.Output<string>;
+    public readonly eventBusName: pulumi.Output<string>;
+    public readonly eventBusArn: pulumi.Output<string>;
+    public readonly ruleArn: pulumi.Output<string>;
+    public readonly stateMachineArn: pulumi.Output<string>;
+    /** Queue holding events that could not be delivered or written (see README: redrive). */
+    public readonly deadLetterQueueUrl: pulumi.Output<string>;
+    /** Id of the Stripe webhook endpoint (`we_...`). */
+    public readonly webhookEndpointId: pulumi.Output<string>;
+    /** QuickSight dataset ARN; undefined unless `quicksightPrincipalArn` is set. */
+    public readonly dataSetArn: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: StripeAnalyticsPipelineArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        super("stripe-analytics:index:StripeAnalyticsPipeline", name, args, opts);
+        const settings = resolveSettings(name, args);
+        const principal = args.quicksightPrincipalArn;
+        if (typeof principal === "string" && !QUICKSIGHT_PRINCIPAL_PATTERN.test(principal)) {
+            throw new PipelineConfigError(
+                "quicksightPrincipalArn",
+                principal,
+                "not the ARN of a QuickSight user or group",
+                "use arn:aws:quicksight:<region>:<account>:user/<namespace>/<user name> (`aws quicksight list-users` shows it)",
+            );
+        }
+
+        const ctx: PartContext = {
+            name,
+            settings,
+            parent: this,
+            tags: args.tags,
+            kmsKeyArn: args.kmsKeyArn,
+            accountId: aws.getCallerIdentityOutput({}, { parent: this }).accountId,
+        };
+        const storage = createStorage(ctx);
+        const workflow = createWorkflow(ctx, storage);
+        const routing = createRouting(ctx, storage, workflow);
+        const ingestion = createIngestion(ctx, { stripeApiVersion: args.stripeApiVersion }, storage, routing);
+        const analytics = principal === undefined ? undefined : createAnalytics(ctx, principal, storage);
+
+        this.webhookUrl = ingestion.functionUrl.functionUrl;
+        this.bucketName = storage.bucket.bucket;
+        this.lakePrefix = pulumi.output(settings.lakePrefix);
+        this.eventBusName = routing.bus.name;
+        this.eventBusArn = routing.bus.arn;
+        this.ruleArn = routing.rule.arn;
+        this.stateMachineArn = workflow.stateMachine.arn;
+        this.deadLetterQueueUrl = storage.deadLetterQueue.url;
+        this.webhookEndpointId = ingestion.webhookEndpoint.id;
+        this.dataSetArn = analytics ? analytics.dataSet.arn : pulumi.output(undefined);
+
+        this.registerOutputs({
+            webhookUrl: this.webhookUrl,
+            bucketName: this.bucketName,
+            lakePrefix: this.lakePrefix,
+            eventBusName: this.eventBusName,
+            eventBusArn: this.eventBusArn,
+            ruleArn: this.ruleArn,
+            stateMachineArn: this.stateMachineArn,
+            deadLetterQueueUrl: this.deadLetterQueueUrl,
+            webhookEndpointId: this.webhookEndpointId,
+            dataSetArn: this.dataSetArn,
+        });
+    }
+}

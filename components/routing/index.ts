@@ -1,0 +1,55 @@
+import * as aws from "@pulumi/aws";
+import { assumeRolePolicy, deadLetterQueuePolicy, eventTargetPolicy } from "../iam";
+import { PartContext, jsonFrom } from "../parts";
+import { Storage } from "../storage";
+import { Workflow } from "../workflow";
+import { buildEventPattern } from "./eventPattern";
+
+export interface Routing {
+    bus: aws.cloudwatch.EventBus;
+    rule: aws.cloudwatch.EventRule;
+}
+
+/**
+ * The custom bus the receiver publishes to, and the one rule that sends the configured event
+ * types to the state machine. EventBridge retries a failed delivery (RetryPolicy) and then parks
+ * the event in the dead-letter queue instead of dropping it.
+ */
+export function createRouting(ctx: PartContext, storage: Storage, workflow: Workflow): Routing {
+    const { name, settings, parent, tags } = ctx;
+    const { deadLetterQueue } = storage;
+
+    const bus = new aws.cloudwatch.EventBus(`${name}-bus`, { description: `Stripe events of the ${name} pipeline`, tags }, { parent });
+    const rule = new aws.cloudwatch.EventRule(
+        `${name}-rule`,
+        {
+            eventBusName: bus.name,
+            description: "Configured Stripe event types to the archive workflow",
+            eventPattern: JSON.stringify(buildEventPattern(settings.eventTypes)),
+            tags,
+        },
+        { parent },
+    );
+    const role = new aws.iam.Role(`${name}-target-role`, { assumeRolePolicy: JSON.stringify(assumeRolePolicy("events.amazonaws.com")), tags }, { parent });
+    const rolePolicy = new aws.iam.RolePolicy(`${name}-target-policy`, { role: role.id, policy: jsonFrom([workflow.stateMachine.arn], eventTargetPolicy) }, { parent });
+    const queuePolicy = new aws.sqs.QueuePolicy(
+        `${name}-dlq-policy`,
+        { queueUrl: deadLetterQueue.url, policy: jsonFrom([deadLetterQueue.arn, rule.arn], deadLetterQueuePolicy) },
+        { parent },
+    );
+    new aws.cloudwatch.EventTarget(
+        `${name}-target`,
+        {
+            eventBusName: bus.name,
+            rule: rule.name,
+            arn: workflow.stateMachine.arn,
+            roleArn: role.arn,
+            retryPolicy: { maximumEventAgeInSeconds: settings.retryMaximumEventAgeSeconds, maximumRetryAttempts: settings.retryMaximumAttempts },
+            deadLetterConfig: { arn: deadLetterQueue.arn },
+        },
+        // Deliveries must not start before EventBridge may start executions and park failures.
+        { parent, dependsOn: [rolePolicy, queuePolicy] },
+    );
+    return { bus, rule };
+}
+

@@ -1,0 +1,54 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { assumeRolePolicy, workflowPolicy } from "../iam";
+import { PartContext, jsonFrom } from "../parts";
+import { Storage } from "../storage";
+import { buildArchiveDefinition } from "./definition";
+
+export interface Workflow {
+    stateMachine: aws.sfn.StateMachine;
+}
+
+/** The Step Functions state machine that writes each event to the lake (definition: ./definition.ts). */
+export function createWorkflow(ctx: PartContext, storage: Storage): Workflow {
+    const { name, settings, parent, tags } = ctx;
+    const { bucket, deadLetterQueue } = storage;
+
+    // Vended-logs log groups keep CloudWatch's resource policy small when many state machines log.
+    const logGroup = new aws.cloudwatch.LogGroup(
+        `${name}-workflow-logs`,
+        { namePrefix: `/aws/vendedlogs/states/${name}-workflow-`, retentionInDays: settings.logRetentionDays, tags },
+        { parent },
+    );
+    const role = new aws.iam.Role(`${name}-workflow-role`, { assumeRolePolicy: jsonFrom([ctx.accountId], (account) => assumeRolePolicy("states.amazonaws.com", account)), tags }, { parent });
+    const rolePolicy = new aws.iam.RolePolicy(
+        `${name}-workflow-policy`,
+        {
+            role: role.id,
+            policy: jsonFrom([bucket.arn, deadLetterQueue.arn, ctx.kmsKeyArn], (bucketArn, deadLetterQueueArn, kmsKeyArn) =>
+                workflowPolicy({ bucketArn, lakePrefix: settings.lakePrefix, deadLetterQueueArn, kmsKeyArn }),
+            ),
+        },
+        { parent },
+    );
+    const stateMachine = new aws.sfn.StateMachine(
+        `${name}-workflow`,
+        {
+            type: settings.workflowType,
+            roleArn: role.arn,
+            definition: jsonFrom([bucket.bucket, deadLetterQueue.url], (bucketName, deadLetterQueueUrl) =>
+                buildArchiveDefinition({ bucketName, lakePrefix: settings.lakePrefix, deadLetterQueueUrl }),
+            ),
+            loggingConfiguration: {
+                logDestination: pulumi.interpolate`${logGroup.arn}:*`,
+                // Failures only, without the event payloads (customer data); the DLQ keeps the payload of a failed event.
+                level: "ERROR",
+                includeExecutionData: false,
+            },
+            tags,
+        },
+        // Creating the state machine checks that its role can deliver logs.
+        { parent, dependsOn: [rolePolicy] },
+    );
+    return { stateMachine };
+}
