@@ -1,0 +1,31 @@
+/**
+ * Display of amounts in minor units. Stripe counts every amount in the currency's smallest unit;
+ * most currencies have two decimals, these have none or three.
+ * https://docs.stripe.com/currencies#zero-decimal https://docs.stripe.com/currencies#three-decimal
+ */
+const ZERO_DECIMAL = new Set(["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"]);
+const THREE_DECIMAL = new Set(["bhd", "jod", "kwd", "omr", "tnd"]);
+
+export function currencyDecimals(currency: string): number {
+    const c = currency.toLowerCase();
+    return ZERO_DECIMAL.has(c) ? 0 : THREE_DECIMAL.has(c) ? 3 : 2;
+}
+
+/** `1234567` usd → `12,345.67 USD`. */
+export function formatAmount(minorUnits: number, currency: string): string {
+    const decimals = currencyDecimals(currency);
+    const major = minorUnits / 10 ** decimals;
+    return `${major.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals })} ${currency.toUpperCase()}`;
+}
+
+export function formatPercent(ratio: number): string {
+    return `${(ratio * 100).toFixed(1)}%`;
+}
+
+/** A plain-text table: columns padded to their widest cell, numbers (cells starting with a digit) right-aligned. */
+export function textTable(header: string[], rows: string[][]): string {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^-?[0-9]/.test(r[i])));
+    const line = (cells: string[]) => cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+    return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
