@@ -189,6 +189,15 @@ describe("local report edge cases", function () {
         }
     });
 
+    it("names the event file that is not JSON", async function () {
+        const dir = tempLake();
+        const created = at("2025-04-01T00:00:00");
+        writeLake(dir, [stripeEvent("evt_1Good", "payment_intent.created", created, { id: "pi_good", object: "payment_intent" })]);
+        const broken = path.join(dir, "events", "type=payment_intent.created", "dt=2025-04-01", "evt_1Broken.json");
+        fs.writeFileSync(broken, '{"id": "evt_1Broken", "type": ');
+        await assert.rejects(openLake(dir), (error: Error) => error.message.startsWith(`${broken} cannot be read as a Stripe event: `));
+    });
+
     it("reads a custom prefix and warns when subscription updates are not archived", async function () {
         const dir = tempLake();
         const created = at("2025-04-01T00:00:00");

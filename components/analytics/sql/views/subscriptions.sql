@@ -5,8 +5,21 @@
 -- minor units (README "Analytics"): amount per period x periods per year / 12 / interval_count;
 -- null for items without a per-unit amount or quantity (tiered and metered prices).
 WITH subscription_events AS (
+    -- Only the fields the view needs: the item expansion below copies every column of a row.
     SELECT
-        e.*,
+        e.id,
+        e.type,
+        e.created,
+        e.dt,
+        e.data.object.id AS subscription_id,
+        e.data.object.customer AS customer_id,
+        e.data.object.status AS status,
+        e.data.object.currency AS currency,
+        e.data.object.cancel_at_period_end AS cancel_at_period_end,
+        e.data.object.created AS subscription_created,
+        e.data.object.canceled_at AS canceled_at,
+        e.data.object.ended_at AS ended_at,
+        e.data.object.items.data AS items,
         row_number() OVER (
             PARTITION BY e.data.object.id
             ORDER BY e.created, CASE e.type WHEN 'customer.subscription.created' THEN 0 WHEN 'customer.subscription.deleted' THEN 2 ELSE 1 END, e.id
@@ -16,11 +29,9 @@ WITH subscription_events AS (
     WHERE e.type LIKE 'customer.subscription.%'
 ),
 subscription_items AS (
-    SELECT s.*, s.data.object.items.data[i.item_index] AS item
+    SELECT s.*, s.items[i.item_index] AS item
     FROM subscription_events AS s
-    CROSS JOIN UNNEST(
-        CASE WHEN cardinality(s.data.object.items.data) > 0 THEN sequence(1, cardinality(s.data.object.items.data)) END
-    ) AS i (item_index)
+    CROSS JOIN UNNEST(CASE WHEN cardinality(s.items) > 0 THEN sequence(1, cardinality(s.items)) END) AS i (item_index)
 )
 SELECT
     CAST(si.id AS varchar) AS event_id,
@@ -29,11 +40,11 @@ SELECT
     CAST(si.dt AS varchar) AS dt,
     CAST(si.version AS bigint) AS version,
     CAST(si.version = si.versions AS boolean) AS is_latest,
-    CAST(si.data.object.id AS varchar) AS subscription_id,
-    CAST(si.data.object.customer AS varchar) AS customer_id,
-    CAST(si.data.object.status AS varchar) AS status,
-    CAST(si.data.object.status IN ('active', 'past_due') AS boolean) AS is_active,
-    CAST(si.data.object.currency AS varchar) AS currency,
+    CAST(si.subscription_id AS varchar) AS subscription_id,
+    CAST(si.customer_id AS varchar) AS customer_id,
+    CAST(si.status AS varchar) AS status,
+    CAST(si.status IN ('active', 'past_due') AS boolean) AS is_active,
+    CAST(si.currency AS varchar) AS currency,
     CAST(si.item.id AS varchar) AS item_id,
     CAST(si.item.price.id AS varchar) AS price_id,
     CAST(si.item.price.product AS varchar) AS product_id,
@@ -46,8 +57,8 @@ SELECT
         * CAST(si.item.price.unit_amount * si.item.quantity AS double) / (12 * si.item.price.recurring.interval_count)
         AS double
     ) AS monthly_amount,
-    CAST(si.data.object.cancel_at_period_end AS boolean) AS cancel_at_period_end,
-    CAST(from_unixtime(si.data.object.created) AS timestamp) AS created_at,
-    CAST(from_unixtime(si.data.object.canceled_at) AS timestamp) AS canceled_at,
-    CAST(from_unixtime(si.data.object.ended_at) AS timestamp) AS ended_at
+    CAST(si.cancel_at_period_end AS boolean) AS cancel_at_period_end,
+    CAST(from_unixtime(si.subscription_created) AS timestamp) AS created_at,
+    CAST(from_unixtime(si.canceled_at) AS timestamp) AS canceled_at,
+    CAST(from_unixtime(si.ended_at) AS timestamp) AS ended_at
 FROM subscription_items AS si
