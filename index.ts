@@ -21,7 +21,14 @@ const pipeline = new StripeAnalyticsPipeline(config.get("name") ?? "stripe", {
     retryMaximumEventAgeSeconds: config.getNumber("retryMaximumEventAgeSeconds"),
     retryMaximumAttempts: config.getNumber("retryMaximumAttempts"),
     deadLetterRetentionDays: config.getNumber("deadLetterRetentionDays"),
+    athena: config.getBoolean("athena"),
+    analyticsMetrics: config.getObject<string[]>("analyticsMetrics"),
+    analyticsStartDate: config.get("analyticsStartDate"),
+    athenaResultsExpirationDays: config.getNumber("athenaResultsExpirationDays"),
     quicksightPrincipalArn: config.get("quicksightPrincipalArn"),
+    quicksightManifestDataSet: config.getBoolean("quicksightManifestDataSet"),
+    quicksightRefreshInterval: config.get("quicksightRefreshInterval"),
+    quicksightRefreshTime: config.get("quicksightRefreshTime"),
     tags: config.getObject<Record<string, string>>("tags"),
 });
 
@@ -34,4 +41,7 @@ export const ruleArn = pipeline.ruleArn;
 export const stateMachineArn = pipeline.stateMachineArn;
 export const deadLetterQueueUrl = pipeline.deadLetterQueueUrl;
 export const webhookEndpointId = pipeline.webhookEndpointId;
+export const athenaDatabaseName = pipeline.athenaDatabaseName;
+export const athenaWorkgroupName = pipeline.athenaWorkgroupName;
+export const quicksightDataSetArns = pipeline.quicksightDataSetArns;
 export const dataSetArn = pipeline.dataSetArn;

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { availableMetrics, METRIC_NAMES, MetricName, missingEventTypes } from "./analytics/sql";
 import { PipelineConfigError } from "./errors";
 import { EventTypeSelection, selectEventTypes } from "./events/eventTypes";
 import { DEFAULT_LAKE_PREFIX, validateLakePrefix } from "./lake/layout";
@@ -72,17 +73,59 @@ export interface StripeAnalyticsPipelineArgs {
     /** Days the dead-letter queue keeps parked events (1 to 14, the SQS maximum). Default: 14. */
     deadLetterRetentionDays?: number;
     /**
-     * ARN of the QuickSight user or group that owns the data source and dataset, e.g.
+     * Create the Athena side of the analytics: a Glue database, a table over the lake (partition
+     * projection, so no crawler), a view per configured event family, an Athena workgroup with its
+     * own encrypted results bucket, and the saved metric queries. None of it costs anything until
+     * queried (Athena bills per byte scanned). Default: true.
+     */
+    athena?: boolean;
+    /**
+     * Saved queries (Athena named queries) to create: `mrr`, `active_subscriptions`,
+     * `subscription_movements`, `payments` (README "Analytics"). Each needs certain event types
+     * archived; naming one whose types are not configured fails. Default: every metric whose event
+     * types are configured (none with the default event types).
+     */
+    analyticsMetrics?: string[];
+    /**
+     * First day (`YYYY-MM-DD`, UTC) of events Athena sees: the start of the `dt` partition
+     * projection. Every day from it to today is a partition a full-history query lists, so set it
+     * to the day the lake starts. Default: `2025-01-01`.
+     */
+    analyticsStartDate?: string;
+    /** Days the Athena results bucket keeps query results (1 to 3650). Default: 7. */
+    athenaResultsExpirationDays?: number;
+    /**
+     * ARN of the QuickSight user or group that owns the data source and datasets, e.g.
      * `arn:aws:quicksight:us-east-1:123456789012:user/default/alice`. When set, the component
-     * creates the QuickSight S3 manifest, data source and SPICE dataset. Default: no QuickSight.
+     * creates an Athena data source and one SPICE dataset per configured event family's view.
+     * Default: no QuickSight.
      */
     quicksightPrincipalArn?: pulumi.Input<string>;
+    /**
+     * Also create the original walkthrough's QuickSight S3-manifest data source and dataset (top-level
+     * event fields only). QuickSight reads at most 1,000 files through a manifest, so this works only
+     * for a small test account's lake. Needs `quicksightPrincipalArn`. Default: false.
+     */
+    quicksightManifestDataSet?: boolean;
+    /**
+     * How often SPICE refreshes the datasets: `HOURLY`, `DAILY`, `WEEKLY` (Mondays) or `MONTHLY`
+     * (on the 1st); a full refresh each time. Default: `DAILY`.
+     */
+    quicksightRefreshInterval?: string;
+    /** Time of day (`HH:MM`, UTC) of daily, weekly and monthly refreshes. Default: `03:00`. */
+    quicksightRefreshTime?: string;
     /** Tags added to every taggable resource. Default: none. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /** The workflow types Step Functions offers. */
 export const WORKFLOW_TYPES = ["EXPRESS", "STANDARD"] as const;
+
+/**
+ * SPICE full-refresh intervals; QuickSight's MINUTE15 and MINUTE30 exist for incremental refresh only.
+ * https://docs.aws.amazon.com/quicksight/latest/APIReference/API_RefreshFrequency.html
+ */
+export const REFRESH_INTERVALS = ["HOURLY", "DAILY", "WEEKLY", "MONTHLY"] as const;
 
 /** Retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -100,6 +143,13 @@ export interface PipelineSettings {
     retryMaximumEventAgeSeconds: number;
     retryMaximumAttempts: number;
     deadLetterRetentionDays: number;
+    athena: boolean;
+    analyticsMetrics: MetricName[];
+    analyticsStartDate: string;
+    athenaResultsExpirationDays: number;
+    quicksightManifestDataSet: boolean;
+    quicksightRefreshInterval: (typeof REFRESH_INTERVALS)[number];
+    quicksightRefreshTime: string;
 }
 
 /**
@@ -113,6 +163,70 @@ function integerIn(key: string, value: number | undefined, min: number, max: num
         throw new PipelineConfigError(key, value, `must be a whole number of ${unit} from ${min} to ${max}`, `set it within that range, or remove it for the default (${byDefault})`);
     }
     return value;
+}
+
+/**
+ * The saved queries to create: the requested ones, each checked against the archived event types,
+ * or by default every metric whose event types are archived.
+ */
+function resolveMetrics(requested: string[] | undefined, athena: boolean, eventTypes: readonly string[]): MetricName[] {
+    if (requested === undefined) {
+        return athena ? availableMetrics(eventTypes) : [];
+    }
+    if (!athena && requested.length > 0) {
+        throw new PipelineConfigError("analyticsMetrics", requested, "saved queries live in the Athena workgroup, which athena: false leaves out", "remove analyticsMetrics, or set athena to true (the default)");
+    }
+    requested.forEach((name, i) => {
+        if (!(METRIC_NAMES as readonly string[]).includes(name)) {
+            throw new PipelineConfigError(`analyticsMetrics[${i}]`, name, "not a metric of this component", `use one of ${METRIC_NAMES.join(", ")} (README "Analytics")`);
+        }
+        const missing = missingEventTypes(name as MetricName, eventTypes);
+        if (missing.length > 0) {
+            throw new PipelineConfigError(
+                `analyticsMetrics[${i}]`,
+                name,
+                `it needs the event types ${missing.join(", ")}, which are not archived`,
+                `add ${missing.map((t) => `"${t}"`).join(" and ")} (or the family, e.g. "${missing[0].slice(0, missing[0].lastIndexOf(".") + 1)}*") to extraEventTypes, or remove "${name}" from analyticsMetrics`,
+            );
+        }
+    });
+    return METRIC_NAMES.filter((m) => requested.includes(m));
+}
+
+function resolveStartDate(value: string): string {
+    const valid = /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+    if (!valid) {
+        throw new PipelineConfigError("analyticsStartDate", value, "must be a date written YYYY-MM-DD", `use the first day of your events, e.g. "2025-01-01"`);
+    }
+    return value;
+}
+
+function resolveQuickSight(args: StripeAnalyticsPipelineArgs, athena: boolean) {
+    const principal = args.quicksightPrincipalArn !== undefined;
+    const manifest = args.quicksightManifestDataSet ?? false;
+    if (manifest && !principal) {
+        throw new PipelineConfigError("quicksightManifestDataSet", manifest, "QuickSight datasets need an owner", "set quicksightPrincipalArn too, or remove quicksightManifestDataSet");
+    }
+    if (principal && !athena && !manifest) {
+        throw new PipelineConfigError(
+            "athena",
+            athena,
+            "the QuickSight datasets read the Athena views, which athena: false leaves out, so quicksightPrincipalArn would create nothing",
+            "set athena to true (the default), or set quicksightManifestDataSet to true for the small-account S3 dataset, or remove quicksightPrincipalArn",
+        );
+    }
+    const interval = args.quicksightRefreshInterval ?? "DAILY";
+    if (interval === "MINUTE15" || interval === "MINUTE30") {
+        throw new PipelineConfigError("quicksightRefreshInterval", interval, "QuickSight refreshes that often only incrementally, and these datasets refresh fully", `use "HOURLY" (the most frequent full refresh) or "DAILY" (the default)`);
+    }
+    if (!(REFRESH_INTERVALS as readonly string[]).includes(interval)) {
+        throw new PipelineConfigError("quicksightRefreshInterval", interval, `must be one of ${REFRESH_INTERVALS.join(", ")}`, `set "DAILY" (the default) or another of them`);
+    }
+    const time = args.quicksightRefreshTime ?? "03:00";
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) {
+        throw new PipelineConfigError("quicksightRefreshTime", time, "must be a time of day written HH:MM (24-hour, UTC)", `use e.g. "03:00"`);
+    }
+    return { quicksightManifestDataSet: manifest, quicksightRefreshInterval: interval as PipelineSettings["quicksightRefreshInterval"], quicksightRefreshTime: time };
 }
 
 /** Validates the arguments and applies defaults; throws PipelineConfigError on the first bad value. */
@@ -134,8 +248,10 @@ export function resolveSettings(name: string, args: StripeAnalyticsPipelineArgs)
         const nearest = LOG_RETENTION_DAYS.reduce((a, b) => (Math.abs(b - logRetentionDays) < Math.abs(a - logRetentionDays) ? b : a));
         throw new PipelineConfigError("logRetentionDays", logRetentionDays, "CloudWatch Logs accepts only certain retention periods", `use ${nearest} or another of ${LOG_RETENTION_DAYS.join(", ")}`);
     }
+    const eventTypes = selectEventTypes(args.extraEventTypes ?? []);
+    const athena = args.athena ?? true;
     return {
-        eventTypes: selectEventTypes(args.extraEventTypes ?? []),
+        eventTypes,
         lakePrefix: validateLakePrefix(args.lakePrefix ?? DEFAULT_LAKE_PREFIX),
         expireEventsAfterDays: integerIn("expireEventsAfterDays", args.expireEventsAfterDays, 1, 36500, "days", "never expire"),
         noncurrentVersionExpirationDays: integerIn("noncurrentVersionExpirationDays", args.noncurrentVersionExpirationDays, 1, 36500, "days", "30") ?? 30,
@@ -146,5 +262,10 @@ export function resolveSettings(name: string, args: StripeAnalyticsPipelineArgs)
         retryMaximumEventAgeSeconds: integerIn("retryMaximumEventAgeSeconds", args.retryMaximumEventAgeSeconds, 60, 86400, "seconds", "86400") ?? 86400,
         retryMaximumAttempts: integerIn("retryMaximumAttempts", args.retryMaximumAttempts, 0, 185, "attempts", "185") ?? 185,
         deadLetterRetentionDays: integerIn("deadLetterRetentionDays", args.deadLetterRetentionDays, 1, 14, "days", "14") ?? 14,
+        athena,
+        analyticsMetrics: resolveMetrics(args.analyticsMetrics, athena, eventTypes.enabledEvents),
+        analyticsStartDate: resolveStartDate(args.analyticsStartDate ?? "2025-01-01"),
+        athenaResultsExpirationDays: integerIn("athenaResultsExpirationDays", args.athenaResultsExpirationDays, 1, 3650, "days", "7") ?? 7,
+        ...resolveQuickSight(args, athena),
     };
 }

@@ -1,5 +1,5 @@
 export { StripeAnalyticsPipeline } from "./pipeline";
-export { StripeAnalyticsPipelineArgs, PipelineSettings, resolveSettings, WORKFLOW_TYPES, LOG_RETENTION_DAYS } from "./args";
+export { StripeAnalyticsPipelineArgs, PipelineSettings, resolveSettings, WORKFLOW_TYPES, LOG_RETENTION_DAYS, REFRESH_INTERVALS } from "./args";
 export { PipelineConfigError } from "./errors";
 export { DEFAULT_EVENT_TYPES, EventTypeSelection, selectEventTypes, suggestEventType } from "./events/eventTypes";
 export { STRIPE_EVENT_TYPES } from "./events/catalog.generated";
@@ -7,5 +7,7 @@ export { DEFAULT_LAKE_PREFIX, EVENT_SOURCE, objectKey, eventDate } from "./lake/
 export { buildEventPattern, matchesEventPattern, StripeEventPattern } from "./routing/eventPattern";
 export { buildArchiveDefinition, buildArchiveStates, ArchiveStatesOptions, ARCHIVE_FAILED_ERROR } from "./workflow/definition";
 export * as policies from "./iam";
-export { DATA_SET_OWNER_ACTIONS, DATA_SOURCE_OWNER_ACTIONS, QUICKSIGHT_MANIFEST_KEY } from "./analytics";
+export { DATA_SET_OWNER_ACTIONS, DATA_SOURCE_OWNER_ACTIONS, QUICKSIGHT_MANIFEST_KEY, refreshSchedule } from "./analytics";
+export { glueDatabaseName, glueView, eventsTableParameters, eventsTableColumns, lakeLocation } from "./analytics/glue";
+export { VIEWS, METRICS, METRIC_NAMES, MetricName, configuredViews, availableMetrics, metricCaveats, readSql } from "./analytics/sql";
 export { bundleReceiver } from "./receiver/bundle";

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createAnalytics } from "./analytics";
+import { metricCaveats } from "./analytics/sql";
 import { resolveSettings, StripeAnalyticsPipelineArgs } from "./args";
 import { PipelineConfigError } from "./errors";
 import { createIngestion } from "./ingestion";
@@ -14,7 +15,8 @@ const QUICKSIGHT_PRINCIPAL_PATTERN = /^arn:aws[a-z-]*:quicksight:[a-z0-9-]+:\d{1
 /**
  * Stripe events into an S3 analytics lake on AWS:
  * Stripe webhook → Lambda function URL (signature check) → EventBridge bus → rule → Step Functions
- * → S3 PutObject (one JSON object per event id) → QuickSight.
+ * → S3 PutObject (one JSON object per event id) → Glue table, views and saved queries in Athena
+ * → QuickSight datasets.
  *
  * Children are named `${name}-<role>` and parented to this component; validation of the
  * arguments happens in the constructor, so bad configuration fails `pulumi preview`.
@@ -34,7 +36,13 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
     public readonly deadLetterQueueUrl: pulumi.Output<string>;
     /** Id of the Stripe webhook endpoint (`we_...`). */
     public readonly webhookEndpointId: pulumi.Output<string>;
-    /** QuickSight dataset ARN; undefined unless `quicksightPrincipalArn` is set. */
+    /** Glue database of the lake table and views; undefined with `athena: false`. */
+    public readonly athenaDatabaseName: pulumi.Output<string | undefined>;
+    /** Athena workgroup holding the saved queries; undefined with `athena: false`. */
+    public readonly athenaWorkgroupName: pulumi.Output<string | undefined>;
+    /** ARNs of the QuickSight datasets, one per configured event family; empty without `quicksightPrincipalArn`. */
+    public readonly quicksightDataSetArns: pulumi.Output<string[]>;
+    /** ARN of the opt-in S3-manifest QuickSight dataset; undefined unless `quicksightManifestDataSet` is set. */
     public readonly dataSetArn: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: StripeAnalyticsPipelineArgs = {}, opts?: pulumi.ComponentResourceOptions) {
@@ -62,7 +70,12 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
         const workflow = createWorkflow(ctx, storage);
         const routing = createRouting(ctx, storage, workflow);
         const ingestion = createIngestion(ctx, { stripeApiVersion: args.stripeApiVersion }, storage, routing);
-        const analytics = principal === undefined ? undefined : createAnalytics(ctx, principal, storage);
+        const analytics = createAnalytics(ctx, principal, storage);
+        if (settings.athena) {
+            for (const caveat of metricCaveats(settings.eventTypes.enabledEvents, settings.analyticsMetrics)) {
+                pulumi.log.warn(caveat, this);
+            }
+        }
 
         this.webhookUrl = ingestion.functionUrl.functionUrl;
         this.bucketName = storage.bucket.bucket;
@@ -73,7 +86,10 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
         this.stateMachineArn = workflow.stateMachine.arn;
         this.deadLetterQueueUrl = storage.deadLetterQueue.url;
         this.webhookEndpointId = ingestion.webhookEndpoint.id;
-        this.dataSetArn = analytics ? analytics.dataSet.arn : pulumi.output(undefined);
+        this.athenaDatabaseName = analytics.athena ? analytics.athena.database.name : pulumi.output(undefined);
+        this.athenaWorkgroupName = analytics.athena ? analytics.athena.workgroup.name : pulumi.output(undefined);
+        this.quicksightDataSetArns = pulumi.all(analytics.dataSets.map((d) => d.arn));
+        this.dataSetArn = analytics.manifest ? analytics.manifest.dataSet.arn : pulumi.output(undefined);
 
         this.registerOutputs({
             webhookUrl: this.webhookUrl,
@@ -85,6 +101,9 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
             stateMachineArn: this.stateMachineArn,
             deadLetterQueueUrl: this.deadLetterQueueUrl,
             webhookEndpointId: this.webhookEndpointId,
+            athenaDatabaseName: this.athenaDatabaseName,
+            athenaWorkgroupName: this.athenaWorkgroupName,
+            quicksightDataSetArns: this.quicksightDataSetArns,
             dataSetArn: this.dataSetArn,
         });
     }

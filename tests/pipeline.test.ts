@@ -7,7 +7,10 @@ type PipelineModule = typeof import("../components");
 const COMPONENT_TYPE = "stripe-analytics:index:StripeAnalyticsPipeline";
 const QUICKSIGHT_USER = `arn:aws:quicksight:us-east-1:${ACCOUNT_ID}:user/default/alice`;
 
-/** Every child the component creates with QuickSight enabled, as type → role suffix of `${name}-<role>`. */
+/**
+ * Every child the component creates with QuickSight and the S3-manifest opt-in enabled, as type →
+ * role suffix of `${name}-<role>`. tests/analytics.test.ts checks the analytics children in detail.
+ */
 const EXPECTED_CHILDREN: [string, string][] = [
     ["aws:s3/bucket:Bucket", "lake"],
     ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "lake-public-access"],
@@ -37,6 +40,30 @@ const EXPECTED_CHILDREN: [string, string][] = [
     ["aws:lambda/permission:Permission", "receiver-invoke"],
     ["stripe:index/webhookEndpoint:WebhookEndpoint", "webhook"],
     ["aws:secretsmanager/secretVersion:SecretVersion", "signing-secret-value"],
+    ["aws:glue/catalogDatabase:CatalogDatabase", "glue-database"],
+    ["aws:glue/catalogTable:CatalogTable", "events-table"],
+    ["aws:glue/catalogTable:CatalogTable", "view-subscriptions"],
+    ["aws:glue/catalogTable:CatalogTable", "view-checkout-sessions"],
+    ["aws:glue/catalogTable:CatalogTable", "view-payment-intents"],
+    ["aws:s3/bucket:Bucket", "athena-results"],
+    ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "athena-results-public-access"],
+    ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "athena-results-encryption"],
+    ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "athena-results-lifecycle"],
+    ["aws:s3/bucketPolicy:BucketPolicy", "athena-results-policy"],
+    ["aws:athena/workgroup:Workgroup", "athena-workgroup"],
+    ["aws:athena/namedQuery:NamedQuery", "query-mrr"],
+    ["aws:athena/namedQuery:NamedQuery", "query-active-subscriptions"],
+    ["aws:athena/namedQuery:NamedQuery", "query-subscription-movements"],
+    ["aws:athena/namedQuery:NamedQuery", "query-payments"],
+    ["aws:iam/role:Role", "quicksight-athena-role"],
+    ["aws:iam/rolePolicy:RolePolicy", "quicksight-athena-policy"],
+    ["aws:quicksight/dataSource:DataSource", "quicksight-athena-source"],
+    ["aws:quicksight/dataSet:DataSet", "quicksight-subscriptions-dataset"],
+    ["aws:quicksight/refreshSchedule:RefreshSchedule", "quicksight-subscriptions-refresh"],
+    ["aws:quicksight/dataSet:DataSet", "quicksight-checkout-sessions-dataset"],
+    ["aws:quicksight/refreshSchedule:RefreshSchedule", "quicksight-checkout-sessions-refresh"],
+    ["aws:quicksight/dataSet:DataSet", "quicksight-payment-intents-dataset"],
+    ["aws:quicksight/refreshSchedule:RefreshSchedule", "quicksight-payment-intents-refresh"],
     ["aws:s3/bucketObjectv2:BucketObjectv2", "quicksight-manifest"],
     ["aws:iam/role:Role", "quicksight-role"],
     ["aws:iam/rolePolicy:RolePolicy", "quicksight-policy"],
@@ -73,6 +100,7 @@ describe("StripeAnalyticsPipeline (mocked deployment)", function () {
             extraEventTypes: ["payment_intent.*", "customer.subscription.deleted"],
             stripeApiVersion: "2025-10-29.clover",
             quicksightPrincipalArn: QUICKSIGHT_USER,
+            quicksightManifestDataSet: true,
             tags: { team: "billing" },
         }, {
             transformations: [
@@ -335,7 +363,7 @@ describe("StripeAnalyticsPipeline (mocked deployment)", function () {
         });
     });
 
-    describe("QuickSight", function () {
+    describe("QuickSight S3-manifest dataset (opt-in)", function () {
         it("points a manifest at the lake prefix and reads it through a read-only role", function () {
             const manifest = find("aws:s3/bucketObjectv2:BucketObjectv2", "quicksight-manifest").inputs;
             assert.equal(manifest.key, "quicksight/manifest.json");

@@ -1,118 +1,33 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy, quickSightReadPolicy } from "../iam";
-import { PartContext, jsonFrom } from "../parts";
+import { PartContext } from "../parts";
 import { Storage } from "../storage";
+import { Athena, createAthena } from "./athena";
+import { createManifestDataSet, ManifestDataSet } from "./manifest";
+import { createQuickSightDataSets } from "./quicksight";
+
+export { DATA_SET_OWNER_ACTIONS, DATA_SOURCE_OWNER_ACTIONS, refreshSchedule } from "./quicksight";
+export { QUICKSIGHT_MANIFEST_KEY } from "./manifest";
 
 export interface Analytics {
-    dataSet: aws.quicksight.DataSet;
+    /** Glue database, lake table, views, workgroup and saved queries; absent with `athena: false`. */
+    athena?: Athena;
+    /** One SPICE dataset per configured family's view; none without a QuickSight principal. */
+    dataSets: aws.quicksight.DataSet[];
+    /** The opt-in S3-manifest dataset. */
+    manifest?: ManifestDataSet;
 }
-
-/** Key of the QuickSight manifest, outside the lake prefix so no reader of the lake mistakes it for an event. */
-export const QUICKSIGHT_MANIFEST_KEY = "quicksight/manifest.json";
-
-/** Owner permissions of a QuickSight data source, as the console grants them. */
-export const DATA_SOURCE_OWNER_ACTIONS = [
-    "quicksight:DescribeDataSource",
-    "quicksight:DescribeDataSourcePermissions",
-    "quicksight:PassDataSource",
-    "quicksight:UpdateDataSource",
-    "quicksight:DeleteDataSource",
-    "quicksight:UpdateDataSourcePermissions",
-];
-
-/** Owner permissions of a QuickSight dataset, as the console grants them. */
-export const DATA_SET_OWNER_ACTIONS = [
-    "quicksight:DescribeDataSet",
-    "quicksight:DescribeDataSetPermissions",
-    "quicksight:PassDataSet",
-    "quicksight:DescribeIngestion",
-    "quicksight:ListIngestions",
-    "quicksight:UpdateDataSet",
-    "quicksight:DeleteDataSet",
-    "quicksight:CreateIngestion",
-    "quicksight:CancelIngestion",
-    "quicksight:UpdateDataSetPermissions",
-];
-
-/** The S3 manifest QuickSight reads: every object under the lake prefix, as JSON documents. */
-export function buildQuickSightManifest(bucketName: string, lakePrefix: string): object {
-    return {
-        fileLocations: [{ URIPrefixes: [`s3://${bucketName}/${lakePrefix}/`] }],
-        globalUploadSettings: { format: "JSON" },
-    };
-}
-
-/** Top-level fields every Stripe event has; QuickSight's S3 import needs one column list for all files. */
-export const EVENT_COLUMNS = [
-    { name: "id", type: "STRING" },
-    { name: "type", type: "STRING" },
-    { name: "created", type: "INTEGER" },
-    { name: "livemode", type: "BOOLEAN" },
-    { name: "api_version", type: "STRING" },
-];
 
 /**
- * QuickSight, as the original console walkthrough set it up: a manifest over the lake, an S3
- * data source reading it through its own read-only role, and a SPICE dataset owned by the
- * configured principal. QuickSight ids are account-wide, so they carry project, stack and name.
+ * The analytics side of the lake: Athena (by default), QuickSight datasets over it when a principal
+ * is configured, and the walkthrough's S3-manifest dataset when opted in. resolveSettings has
+ * already refused combinations that cannot work.
  */
-export function createAnalytics(ctx: PartContext, principalArn: pulumi.Input<string>, storage: Storage): Analytics {
-    const { name, settings, parent, tags } = ctx;
-    const { bucket } = storage;
-    const idBase = `${pulumi.getProject()}-${pulumi.getStack()}-${name}`;
-
-    const manifest = new aws.s3.BucketObjectv2(
-        `${name}-quicksight-manifest`,
-        {
-            bucket: bucket.id,
-            key: QUICKSIGHT_MANIFEST_KEY,
-            contentType: "application/json",
-            content: jsonFrom([bucket.bucket], (bucketName) => buildQuickSightManifest(bucketName, settings.lakePrefix)),
-        },
-        { parent },
-    );
-    const role = new aws.iam.Role(`${name}-quicksight-role`, { assumeRolePolicy: JSON.stringify(assumeRolePolicy("quicksight.amazonaws.com")), tags }, { parent });
-    const rolePolicy = new aws.iam.RolePolicy(
-        `${name}-quicksight-policy`,
-        {
-            role: role.id,
-            policy: jsonFrom([bucket.arn, ctx.kmsKeyArn], (bucketArn, kmsKeyArn) =>
-                quickSightReadPolicy({ bucketArn, lakePrefix: settings.lakePrefix, manifestKey: QUICKSIGHT_MANIFEST_KEY, kmsKeyArn }),
-            ),
-        },
-        { parent },
-    );
-    const dataSource = new aws.quicksight.DataSource(
-        `${name}-quicksight-source`,
-        {
-            awsAccountId: ctx.accountId,
-            dataSourceId: `${idBase}-events`,
-            name: `Stripe events (${idBase})`,
-            type: "S3",
-            parameters: { s3: { manifestFileLocation: { bucket: bucket.bucket, key: manifest.key }, roleArn: role.arn } },
-            permissions: [{ principal: principalArn, actions: DATA_SOURCE_OWNER_ACTIONS }],
-            tags,
-        },
-        { parent, dependsOn: [rolePolicy] },
-    );
-    const dataSet = new aws.quicksight.DataSet(
-        `${name}-quicksight-dataset`,
-        {
-            awsAccountId: ctx.accountId,
-            dataSetId: `${idBase}-events`,
-            name: `Stripe events (${idBase})`,
-            importMode: "SPICE",
-            physicalTableMaps: [
-                {
-                    physicalTableMapId: "stripe-events",
-                    s3Source: { dataSourceArn: dataSource.arn, inputColumns: EVENT_COLUMNS, uploadSettings: { format: "JSON" } },
-                },
-            ],
-            permissions: [{ principal: principalArn, actions: DATA_SET_OWNER_ACTIONS }],
-            tags,
-        },
-        { parent },
-    );
-    return { dataSet };
+export function createAnalytics(ctx: PartContext, principalArn: pulumi.Input<string> | undefined, storage: Storage): Analytics {
+    const athena = ctx.settings.athena ? createAthena(ctx, storage) : undefined;
+    return {
+        athena,
+        dataSets: principalArn !== undefined && athena ? createQuickSightDataSets(ctx, principalArn, storage, athena).dataSets : [],
+        manifest: principalArn !== undefined && ctx.settings.quicksightManifestDataSet ? createManifestDataSet(ctx, principalArn, storage) : undefined,
+    };
 }

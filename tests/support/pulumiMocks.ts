@@ -50,6 +50,14 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
             return { arn: `arn:aws:quicksight:${REGION}:${ACCOUNT_ID}:datasource/${inputs.dataSourceId}` };
         case "aws:quicksight/dataSet:DataSet":
             return { arn: `arn:aws:quicksight:${REGION}:${ACCOUNT_ID}:dataset/${inputs.dataSetId}` };
+        case "aws:quicksight/refreshSchedule:RefreshSchedule":
+            return { arn: `arn:aws:quicksight:${REGION}:${ACCOUNT_ID}:dataset/${inputs.dataSetId}/refresh-schedule/${inputs.scheduleId}` };
+        case "aws:glue/catalogDatabase:CatalogDatabase":
+            return { arn: `arn:aws:glue:${REGION}:${ACCOUNT_ID}:database/${inputs.name}` };
+        case "aws:glue/catalogTable:CatalogTable":
+            return { arn: `arn:aws:glue:${REGION}:${ACCOUNT_ID}:table/${inputs.databaseName}/${inputs.name}` };
+        case "aws:athena/workgroup:Workgroup":
+            return { arn: `arn:aws:athena:${REGION}:${ACCOUNT_ID}:workgroup/${inputs.name}` };
         default:
             return {};
     }

@@ -1,0 +1,143 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { tlsOnlyBucketPolicy } from "../iam";
+import { PartContext, jsonFrom } from "../parts";
+import { Storage } from "../storage";
+import { EVENTS_TABLE_FORMAT, eventsTableColumns, eventsTableParameters, glueDatabaseName, glueView, lakeLocation } from "./glue";
+import { configuredViews, EVENTS_TABLE, metric, readSql, ViewDefinition } from "./sql";
+
+export interface Athena {
+    database: aws.glue.CatalogDatabase;
+    eventsTable: aws.glue.CatalogTable;
+    /** The views of the configured families, with their definitions. */
+    views: { definition: ViewDefinition; table: aws.glue.CatalogTable }[];
+    workgroup: aws.athena.Workgroup;
+    resultsBucket: aws.s3.Bucket;
+}
+
+/** Athena's engine the views and queries are written for (Trino-based). */
+export const ATHENA_ENGINE_VERSION = "Athena engine version 3";
+
+/** Names of resources that are unique per account and region carry project, stack and component name. */
+export function analyticsIdBase(name: string): string {
+    return `${pulumi.getProject()}-${pulumi.getStack()}-${name}`;
+}
+
+/**
+ * The results bucket of the workgroup: private, encrypted like the lake, TLS-only, results expire.
+ * Query results are disposable, so it is emptied and deleted with the stack.
+ */
+function createResultsBucket(ctx: PartContext): aws.s3.Bucket {
+    const { name, settings, parent, tags } = ctx;
+    const bucket = new aws.s3.Bucket(`${name}-athena-results`, { forceDestroy: true, tags }, { parent });
+    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+        `${name}-athena-results-public-access`,
+        { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        { parent },
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+        `${name}-athena-results-encryption`,
+        {
+            bucket: bucket.id,
+            rules: [
+                {
+                    applyServerSideEncryptionByDefault: pulumi.output(ctx.kmsKeyArn).apply((kmsMasterKeyId) => (kmsMasterKeyId ? { sseAlgorithm: "aws:kms", kmsMasterKeyId } : { sseAlgorithm: "AES256" })),
+                    bucketKeyEnabled: pulumi.output(ctx.kmsKeyArn).apply((k) => Boolean(k)),
+                },
+            ],
+        },
+        { parent },
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+        `${name}-athena-results-lifecycle`,
+        {
+            bucket: bucket.id,
+            rules: [{ id: "expire-query-results", status: "Enabled", filter: {}, expiration: { days: settings.athenaResultsExpirationDays }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } }],
+        },
+        { parent },
+    );
+    new aws.s3.BucketPolicy(`${name}-athena-results-policy`, { bucket: bucket.id, policy: jsonFrom([bucket.arn], tlsOnlyBucketPolicy) }, { parent, dependsOn: [publicAccessBlock] });
+    return bucket;
+}
+
+/**
+ * Glue database, lake table, one view per configured event family, an Athena workgroup that
+ * enforces its encrypted results location and engine, and the saved metric queries. The views are
+ * Glue tables in Athena's own view encoding (glue.ts), so no query has to run at deploy time.
+ */
+export function createAthena(ctx: PartContext, storage: Storage): Athena {
+    const { name, settings, parent, tags } = ctx;
+    const { bucket } = storage;
+    const databaseName = glueDatabaseName(pulumi.getProject(), pulumi.getStack(), name);
+
+    const database = new aws.glue.CatalogDatabase(`${name}-glue-database`, { name: databaseName, description: "Stripe events archived by stripe-analytics", tags }, { parent });
+    const eventsTable = new aws.glue.CatalogTable(
+        `${name}-events-table`,
+        {
+            databaseName: database.name,
+            name: EVENTS_TABLE,
+            description: "One row per Stripe event of the lake (README \"Analytics\")",
+            tableType: "EXTERNAL_TABLE",
+            parameters: bucket.bucket.apply((bucketName) =>
+                eventsTableParameters({ bucketName, lakePrefix: settings.lakePrefix, eventTypes: settings.eventTypes.enabledEvents, startDate: settings.analyticsStartDate }),
+            ),
+            partitionKeys: eventsTableColumns().partitionKeys,
+            storageDescriptor: {
+                location: bucket.bucket.apply((bucketName) => lakeLocation(bucketName, settings.lakePrefix)),
+                columns: eventsTableColumns().columns,
+                ...EVENTS_TABLE_FORMAT,
+            },
+        },
+        { parent },
+    );
+    const views = configuredViews(settings.eventTypes.enabledEvents).map((definition) => {
+        const view = glueView(definition, databaseName);
+        const table = new aws.glue.CatalogTable(
+            `${name}-view-${definition.role}`,
+            {
+                databaseName: database.name,
+                name: definition.name,
+                description: `Stripe ${definition.title}, one row per event (README "Analytics")`,
+                tableType: view.tableType,
+                parameters: view.parameters,
+                viewOriginalText: view.viewOriginalText,
+                viewExpandedText: view.viewExpandedText,
+                storageDescriptor: { columns: view.columns },
+            },
+            { parent, dependsOn: [eventsTable] },
+        );
+        return { definition, table };
+    });
+
+    const resultsBucket = createResultsBucket(ctx);
+    const workgroup = new aws.athena.Workgroup(
+        `${name}-athena-workgroup`,
+        {
+            name: analyticsIdBase(name),
+            description: "Stripe analytics: the lake's table, views and saved metric queries",
+            configuration: {
+                // Queries in this workgroup cannot override its results location, encryption or engine.
+                enforceWorkgroupConfiguration: true,
+                publishCloudwatchMetricsEnabled: true,
+                engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
+                resultConfiguration: {
+                    outputLocation: pulumi.interpolate`s3://${resultsBucket.bucket}/`,
+                    encryptionConfiguration: pulumi.output(ctx.kmsKeyArn).apply((kmsKeyArn) => (kmsKeyArn ? { encryptionOption: "SSE_KMS", kmsKeyArn } : { encryptionOption: "SSE_S3" })),
+                    expectedBucketOwner: ctx.accountId,
+                },
+            },
+            // The workgroup holds only this component's saved queries and their history.
+            forceDestroy: true,
+            tags,
+        },
+        { parent },
+    );
+    for (const m of settings.analyticsMetrics.map(metric)) {
+        new aws.athena.NamedQuery(
+            `${name}-query-${m.role}`,
+            { name: m.title, description: `Stripe analytics (${name}): ${m.title}. README "Analytics" defines the figures.`, database: database.name, workgroup: workgroup.name, query: readSql(m.file) },
+            { parent },
+        );
+    }
+    return { database, eventsTable, views, workgroup, resultsBucket };
+}

@@ -1,0 +1,101 @@
+import { hiveType, LAKE_COLUMNS, LAKE_PARTITION_KEYS, scalarSpelling } from "./schema";
+import { readSql, ViewDefinition } from "./sql";
+
+/**
+ * Pure builders of the Glue Data Catalog entries Athena reads: the lake table and the views.
+ */
+
+/**
+ * Glue database name: Athena accepts lowercase letters, digits and `_` only, and the name must be
+ * unique in the account and region, so it carries project, stack and component name.
+ * https://docs.aws.amazon.com/athena/latest/ug/tables-databases-columns-names.html
+ */
+export function glueDatabaseName(project: string, stack: string, name: string): string {
+    return `${project}_${stack}_${name}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+}
+
+/** S3 location of the lake table: everything under the prefix. */
+export function lakeLocation(bucketName: string, lakePrefix: string): string {
+    return `s3://${bucketName}/${lakePrefix}/`;
+}
+
+/** The lake is text files of one JSON document each, read with the OpenX JSON SerDe. https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html */
+export const EVENTS_TABLE_FORMAT = {
+    inputFormat: "org.apache.hadoop.mapred.TextInputFormat",
+    outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+    serDeInfo: { serializationLibrary: "org.openx.data.jsonserde.JsonSerDe" },
+};
+
+/** Columns and partition keys of the lake table in Glue's terms. */
+export function eventsTableColumns(): { columns: { name: string; type: string }[]; partitionKeys: { name: string; type: string }[] } {
+    return {
+        columns: LAKE_COLUMNS.map((c) => ({ name: c.name, type: hiveType(c.type) })),
+        partitionKeys: LAKE_PARTITION_KEYS.map((k) => ({ name: k.name, type: hiveType(k.type) })),
+    };
+}
+
+export interface EventsTableParametersOptions {
+    bucketName: string;
+    lakePrefix: string;
+    /** The archived event types: the values of the `type` partition. */
+    eventTypes: readonly string[];
+    /** First `dt` partition, YYYY-MM-DD. */
+    startDate: string;
+}
+
+/**
+ * Table properties: partition projection, so Athena computes the partitions from the key layout
+ * instead of reading them from the catalog, and neither a crawler nor MSCK REPAIR TABLE is needed.
+ * `type` is an enum of the archived types (types archived earlier and since dropped from the
+ * configuration are no longer projected); `dt` is every day from the start date to today.
+ * https://docs.aws.amazon.com/athena/latest/ug/partition-projection-supported-types.html
+ */
+export function eventsTableParameters(o: EventsTableParametersOptions): Record<string, string> {
+    return {
+        EXTERNAL: "TRUE",
+        classification: "json",
+        "projection.enabled": "true",
+        "projection.type.type": "enum",
+        "projection.type.values": o.eventTypes.join(","),
+        "projection.dt.type": "date",
+        "projection.dt.format": "yyyy-MM-dd",
+        "projection.dt.range": `${o.startDate},NOW`,
+        "projection.dt.interval": "1",
+        "projection.dt.interval.unit": "DAYS",
+        "storage.location.template": `${lakeLocation(o.bucketName, o.lakePrefix)}type=\${type}/dt=\${dt}/`,
+    };
+}
+
+export interface GlueView {
+    tableType: "VIRTUAL_VIEW";
+    parameters: Record<string, string>;
+    viewOriginalText: string;
+    viewExpandedText: string;
+    columns: { name: string; type: string }[];
+}
+
+/**
+ * An Athena view as a Glue table, the way Athena itself stores one on CREATE VIEW: type
+ * VIRTUAL_VIEW, `presto_view` and the comment "Presto View" as markers, and the view in
+ * `viewOriginalText` as `/* Presto View: <base64 of {originalSql, catalog, schema, columns}> *\/`.
+ * The declared column types must be ones Athena can coerce the query's types to, or it reports the
+ * view as stale; every view column is an explicit CAST to its declared type (tests/sql.test.ts).
+ * How Trino recognises and decodes the encoding:
+ * https://github.com/trinodb/trino/blob/master/plugin/trino-hive/src/main/java/io/trino/plugin/hive/ViewReaderUtil.java
+ * The same approach in Terraform: https://github.com/iconara/terraform-aws-athena-view
+ */
+export function glueView(view: ViewDefinition, database: string): GlueView {
+    const definition = {
+        originalSql: readSql(view.file),
+        catalog: "awsdatacatalog",
+        schema: database,
+        columns: view.columns.map((c) => ({ name: c.name, type: scalarSpelling(c.type).presto })),
+    };
+    return {
+        tableType: "VIRTUAL_VIEW",
+        parameters: { presto_view: "true", comment: "Presto View" },
+        viewOriginalText: `/* Presto View: ${Buffer.from(JSON.stringify(definition)).toString("base64")} */`,
+        viewExpandedText: "/* Presto View */",
+        columns: view.columns.map((c) => ({ name: c.name, type: scalarSpelling(c.type).hive })),
+    };
+}

@@ -1,0 +1,137 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { PipelineSettings } from "../args";
+import { assumeRolePolicy, quickSightAthenaPolicy } from "../iam";
+import { PartContext, jsonFrom } from "../parts";
+import { Storage } from "../storage";
+import { Athena, analyticsIdBase } from "./athena";
+import { scalarSpelling } from "./schema";
+import { EVENTS_TABLE } from "./sql";
+
+/** Owner permissions of a QuickSight data source, as the console grants them. */
+export const DATA_SOURCE_OWNER_ACTIONS = [
+    "quicksight:DescribeDataSource",
+    "quicksight:DescribeDataSourcePermissions",
+    "quicksight:PassDataSource",
+    "quicksight:UpdateDataSource",
+    "quicksight:DeleteDataSource",
+    "quicksight:UpdateDataSourcePermissions",
+];
+
+/** Owner permissions of a QuickSight dataset, as the console grants them. */
+export const DATA_SET_OWNER_ACTIONS = [
+    "quicksight:DescribeDataSet",
+    "quicksight:DescribeDataSetPermissions",
+    "quicksight:PassDataSet",
+    "quicksight:DescribeIngestion",
+    "quicksight:ListIngestions",
+    "quicksight:UpdateDataSet",
+    "quicksight:DeleteDataSet",
+    "quicksight:CreateIngestion",
+    "quicksight:CancelIngestion",
+    "quicksight:UpdateDataSetPermissions",
+];
+
+/** Athena's name for the Glue Data Catalog of the account, as QuickSight addresses it. */
+export const ATHENA_CATALOG = "AwsDataCatalog";
+
+/**
+ * The SPICE refresh schedule: a full refresh at the configured interval, at the configured UTC
+ * time of day (not used by hourly refreshes), weekly on Mondays, monthly on the 1st.
+ * https://docs.aws.amazon.com/quicksight/latest/APIReference/API_RefreshFrequency.html
+ */
+export function refreshSchedule(interval: PipelineSettings["quicksightRefreshInterval"], timeOfTheDay: string) {
+    return {
+        refreshType: "FULL_REFRESH",
+        scheduleFrequency: {
+            interval,
+            timezone: "UTC",
+            ...(interval === "HOURLY" ? {} : { timeOfTheDay }),
+            ...(interval === "WEEKLY" ? { refreshOnDay: { dayOfWeek: "MONDAY" } } : interval === "MONTHLY" ? { refreshOnDay: { dayOfMonth: "1" } } : {}),
+        },
+    };
+}
+
+export interface QuickSightDataSets {
+    dataSets: aws.quicksight.DataSet[];
+}
+
+/**
+ * QuickSight over Athena: a data source that queries the component's workgroup with its own role
+ * (so QuickSight's account-wide role needs no access to the lake), and one SPICE dataset per
+ * configured family's view, owned by the principal and refreshed on the configured schedule.
+ */
+export function createQuickSightDataSets(ctx: PartContext, principalArn: pulumi.Input<string>, storage: Storage, athena: Athena): QuickSightDataSets {
+    const { name, settings, parent, tags } = ctx;
+    const idBase = analyticsIdBase(name);
+    const role = new aws.iam.Role(`${name}-quicksight-athena-role`, { assumeRolePolicy: JSON.stringify(assumeRolePolicy("quicksight.amazonaws.com")), tags }, { parent });
+    const rolePolicy = new aws.iam.RolePolicy(
+        `${name}-quicksight-athena-policy`,
+        {
+            role: role.id,
+            policy: jsonFrom([athena.workgroup.arn, athena.database.arn, storage.bucket.arn, athena.resultsBucket.arn, ctx.kmsKeyArn], (workgroupArn, glueDatabaseArn, bucketArn, resultsBucketArn, kmsKeyArn) =>
+                quickSightAthenaPolicy({
+                    workgroupArn,
+                    glueDatabaseArn,
+                    tableNames: [EVENTS_TABLE, ...athena.views.map((v) => v.definition.name)],
+                    bucketArn,
+                    lakePrefix: settings.lakePrefix,
+                    resultsBucketArn,
+                    kmsKeyArn,
+                }),
+            ),
+        },
+        { parent },
+    );
+    const dataSource = new aws.quicksight.DataSource(
+        `${name}-quicksight-athena-source`,
+        {
+            awsAccountId: ctx.accountId,
+            dataSourceId: `${idBase}-athena`,
+            name: `Stripe analytics (${idBase})`,
+            type: "ATHENA",
+            parameters: { athena: { workGroup: athena.workgroup.name, roleArn: role.arn } },
+            permissions: [{ principal: principalArn, actions: DATA_SOURCE_OWNER_ACTIONS }],
+            tags,
+        },
+        { parent, dependsOn: [rolePolicy] },
+    );
+    const dataSets = athena.views.map(({ definition, table }) => {
+        const dataSet = new aws.quicksight.DataSet(
+            `${name}-quicksight-${definition.role}-dataset`,
+            {
+                awsAccountId: ctx.accountId,
+                dataSetId: `${idBase}-${definition.role}`,
+                name: `Stripe ${definition.title} (${idBase})`,
+                importMode: "SPICE",
+                physicalTableMaps: [
+                    {
+                        physicalTableMapId: definition.role,
+                        relationalTable: {
+                            dataSourceArn: dataSource.arn,
+                            catalog: ATHENA_CATALOG,
+                            schema: athena.database.name,
+                            name: table.name,
+                            inputColumns: definition.columns.map((c) => ({ name: c.name, type: scalarSpelling(c.type).quicksight })),
+                        },
+                    },
+                ],
+                permissions: [{ principal: principalArn, actions: DATA_SET_OWNER_ACTIONS }],
+                tags,
+            },
+            { parent },
+        );
+        new aws.quicksight.RefreshSchedule(
+            `${name}-quicksight-${definition.role}-refresh`,
+            {
+                awsAccountId: ctx.accountId,
+                dataSetId: dataSet.dataSetId,
+                scheduleId: "scheduled-refresh",
+                schedule: refreshSchedule(settings.quicksightRefreshInterval, settings.quicksightRefreshTime),
+            },
+            { parent },
+        );
+        return dataSet;
+    });
+    return { dataSets };
+}
