@@ -54,7 +54,7 @@ export function eventFiles(lakeDir: string, lakePrefix: string): EventFile[] {
 /**
  * Copies the events into one newline-delimited file of `{"type", "dt", "event"}` records. DuckDB
  * reads one big file in bulk, while reading each of many small files costs it a whole batch of
- * memory per file (a lake of 5,000 events took 30 s and 3 GB that way; see bench/report.ts).
+ * memory per file, which is far slower and bigger (bench/report.ts times the whole report).
  */
 function bundleEvents(files: EventFile[], bundle: string): void {
     const out = fs.openSync(bundle, "w");
