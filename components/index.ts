@@ -8,6 +8,6 @@ export { buildEventPattern, matchesEventPattern, StripeEventPattern } from "./ro
 export { buildArchiveDefinition, buildArchiveStates, ArchiveStatesOptions, ARCHIVE_FAILED_ERROR } from "./workflow/definition";
 export * as policies from "./iam";
 export { DATA_SET_OWNER_ACTIONS, DATA_SOURCE_OWNER_ACTIONS, QUICKSIGHT_MANIFEST_KEY, refreshSchedule } from "./analytics";
-export { glueDatabaseName, glueView, eventsTableParameters, eventsTableColumns, lakeLocation } from "./analytics/glue";
+export { glueDatabaseName, glueView, eventsTableParameters, eventsTableColumns } from "./analytics/glue";
 export { VIEWS, METRICS, METRIC_NAMES, MetricName, configuredViews, availableMetrics, metricCaveats, readSql } from "./analytics/sql";
 export { bundleReceiver } from "./receiver/bundle";

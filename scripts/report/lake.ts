@@ -27,7 +27,7 @@ function columnsStruct(fields: Field[]): string {
 }
 
 /** An event object of a lake folder and the partition values its key carries. */
-export interface EventFile {
+interface EventFile {
     file: string;
     type: string;
     dt: string;
@@ -37,7 +37,7 @@ export interface EventFile {
  * The event objects of a lake folder: `<lake>/<prefix>/type=<type>/dt=<date>/<evt id>.json`, the layout
  * of components/lake/layout.ts. Anything else in the folder (e.g. `.dead-letter/`) is not an event.
  */
-export function eventFiles(lakeDir: string, lakePrefix: string): EventFile[] {
+function eventFiles(lakeDir: string, lakePrefix: string): EventFile[] {
     const root = path.join(lakeDir, lakePrefix);
     const partitions = (dir: string, key: string) =>
         fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name.startsWith(`${key}=`)).map((d) => d.name) : [];
