@@ -23,6 +23,11 @@ const pipeline = new StripeAnalyticsPipeline(config.get("name") ?? "stripe", {
     deadLetterRetentionDays: config.getNumber("deadLetterRetentionDays"),
     quicksightPrincipalArn: config.get("quicksightPrincipalArn"),
     tags: config.getObject<Record<string, string>>("tags"),
+    alarmTopicArn: config.get("alarmTopicArn"),
+    createAlarmTopic: config.getBoolean("createAlarmTopic"),
+    alarmEmail: config.get("alarmEmail"),
+    noEventsAlarmHours: config.getNumber("noEventsAlarmHours"),
+    archiveRetentionDays: config.getNumber("archiveRetentionDays"),
 });
 
 export const webhookUrl = pipeline.webhookUrl;
@@ -35,3 +40,5 @@ export const stateMachineArn = pipeline.stateMachineArn;
 export const deadLetterQueueUrl = pipeline.deadLetterQueueUrl;
 export const webhookEndpointId = pipeline.webhookEndpointId;
 export const dataSetArn = pipeline.dataSetArn;
+export const eventArchiveArn = pipeline.eventArchiveArn;
+export const alarmTopicArn = pipeline.alarmTopicArn;
