@@ -61,16 +61,21 @@ export function stackConfigFile(dir: string, stack: string | undefined): string 
     return path.join(dir, files[0]);
 }
 
-/** What the scripts need from a stack's config: the archived event types and the lake prefix. */
+/** What the scripts need from a stack's config. */
 export interface PipelineStackConfig {
     eventTypes: EventTypeSelection;
     lakePrefix: string;
+    /** The API version the webhook endpoint renders events with, when pinned. */
+    stripeApiVersion?: string;
+    /** `aws:region`, when the stack sets it. */
+    region?: string;
 }
 
 /**
- * Reads `<namespace>:extraEventTypes` and `<namespace>:lakePrefix` (the namespace is the project
- * name in Pulumi.yaml, as for `new pulumi.Config()` in index.ts) and validates them with the
- * component's own functions, so a script never archives types the stack would refuse.
+ * Reads `<namespace>:extraEventTypes`, `lakePrefix` and `stripeApiVersion` (the namespace is the
+ * project name in Pulumi.yaml, as for `new pulumi.Config()` in index.ts) and `aws:region`, and
+ * validates them with the component's own functions, so a script never archives types the stack
+ * would refuse.
  */
 export function readPipelineConfig(configFile: string): PipelineStackConfig {
     const dir = path.dirname(configFile);
@@ -88,8 +93,11 @@ export function readPipelineConfig(configFile: string): PipelineStackConfig {
     if (!Array.isArray(extra)) {
         throw new Error(`${configFile}: ${key("extraEventTypes")} must be a list of event types`);
     }
+    const text = (name: string) => (typeof config[name] === "string" ? (config[name] as string) : undefined);
     return {
         eventTypes: selectEventTypes(extra as string[]),
         lakePrefix: validateLakePrefix(config[key("lakePrefix")] ?? DEFAULT_LAKE_PREFIX),
+        stripeApiVersion: text(key("stripeApiVersion")),
+        region: text("aws:region"),
     };
 }
