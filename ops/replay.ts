@@ -25,7 +25,7 @@ export interface ReplayTarget {
 }
 
 const ARCHIVE_ARN = /^arn:aws[a-z-]*:events:([a-z0-9-]+):(\d{12}):archive\/([.\-_A-Za-z0-9]+)$/;
-/** ReplayName: at most 64 of `[.\-_A-Za-z0-9]` (API_Replay). */
+/** ReplayName: at most 64 of `[.\-_A-Za-z0-9]`: https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Replay.html */
 const REPLAY_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
 /** States after which a replay changes no more. */
 export const FINAL_REPLAY_STATES = ["COMPLETED", "FAILED", "CANCELLED"] as const;

@@ -320,6 +320,18 @@ describe("backfill", function () {
             await assert.rejects(run(["--since", SINCE]), { message: "--bucket is required: pass it, or run where `pulumi stack output` shows the stack's bucketName" });
         });
 
+        it("needs --stack when the folder has several stacks", async function () {
+            const dir = tempDir({});
+            fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), "config: {}\n");
+            await assert.rejects(main(["--since", SINCE, "--lake", "l"], testIo({ cwd: dir, env: { STRIPE_API_KEY: API_KEY } }), clientsFor({ port: 1 } as StandIn)), {
+                name: "UsageError",
+                message: "--stack is required: several stacks (Pulumi.prod.yaml, Pulumi.test.yaml)",
+            });
+            await assert.rejects(main(["--since", SINCE, "--lake", "l", "--stack", "qa"], testIo({ cwd: dir, env: { STRIPE_API_KEY: API_KEY } }), clientsFor({ port: 1 } as StandIn)), {
+                message: `--stack qa: ${path.join(dir, "Pulumi.qa.yaml")} does not exist`,
+            });
+        });
+
         it("validates the stack's event types as `pulumi preview` does", async function () {
             await assert.rejects(run(["--since", SINCE, "--lake", "l"], undefined, { "stripe-analytics:extraEventTypes": ["customer.subscription.canceled"] }), {
                 name: "PipelineConfigError",

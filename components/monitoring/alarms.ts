@@ -25,7 +25,10 @@ export interface AlarmTargets<T> {
 export interface AlarmSpec<T> {
     /** Child name suffix: the alarm is `${name}-alarm-<role>`. */
     role: string;
-    /** What happened and what to do; CloudWatch sends it with every notification (at most 1024 characters). */
+    /**
+     * What happened and what to do; CloudWatch sends it with every notification. At most 1024
+     * characters: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+     */
     description: string;
     namespace: string;
     metricName: string;
