@@ -134,8 +134,12 @@ export function resolveSettings(name: string, args: StripeAnalyticsPipelineArgs)
         const nearest = LOG_RETENTION_DAYS.reduce((a, b) => (Math.abs(b - logRetentionDays) < Math.abs(a - logRetentionDays) ? b : a));
         throw new PipelineConfigError("logRetentionDays", logRetentionDays, "CloudWatch Logs accepts only certain retention periods", `use ${nearest} or another of ${LOG_RETENTION_DAYS.join(", ")}`);
     }
+    const extraEventTypes = args.extraEventTypes ?? [];
+    if (!Array.isArray(extraEventTypes)) {
+        throw new PipelineConfigError("extraEventTypes", extraEventTypes, "must be a list of event types", `write it as a YAML list, e.g. pulumi config set --path 'stripe-analytics:extraEventTypes[0]' payment_intent.*`);
+    }
     return {
-        eventTypes: selectEventTypes(args.extraEventTypes ?? []),
+        eventTypes: selectEventTypes(extraEventTypes),
         lakePrefix: validateLakePrefix(args.lakePrefix ?? DEFAULT_LAKE_PREFIX),
         expireEventsAfterDays: integerIn("expireEventsAfterDays", args.expireEventsAfterDays, 1, 36500, "days", "never expire"),
         noncurrentVersionExpirationDays: integerIn("noncurrentVersionExpirationDays", args.noncurrentVersionExpirationDays, 1, 36500, "days", "30") ?? 30,
