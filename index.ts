@@ -1,34 +1,19 @@
 /**
  * The stripe-analytics Pulumi program: reads the `stripe-analytics:*` keys of the stack's config
- * and deploys one StripeAnalyticsPipeline. Everything else lives in components/.
+ * (stackConfig.ts) and deploys one StripeAnalyticsPipeline. Everything else lives in components/.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { StripeAnalyticsPipeline } from "./components";
+import { CONFIG_NAMESPACE, readPipelineConfig } from "./stackConfig";
 
-const config = new pulumi.Config("stripe-analytics");
-
-const pipeline = new StripeAnalyticsPipeline(config.get("name") ?? "stripe", {
-    extraEventTypes: config.getObject<string[]>("extraEventTypes"),
-    stripeApiVersion: config.get("stripeApiVersion"),
-    lakePrefix: config.get("lakePrefix"),
-    kmsKeyArn: config.get("kmsKeyArn"),
-    expireEventsAfterDays: config.getNumber("expireEventsAfterDays"),
-    noncurrentVersionExpirationDays: config.getNumber("noncurrentVersionExpirationDays"),
-    retainBucketOnDelete: config.getBoolean("retainBucketOnDelete"),
-    workflowType: config.get("workflowType"),
-    logRetentionDays: config.getNumber("logRetentionDays"),
-    receiverMemoryMb: config.getNumber("receiverMemoryMb"),
-    retryMaximumEventAgeSeconds: config.getNumber("retryMaximumEventAgeSeconds"),
-    retryMaximumAttempts: config.getNumber("retryMaximumAttempts"),
-    deadLetterRetentionDays: config.getNumber("deadLetterRetentionDays"),
-    quicksightPrincipalArn: config.get("quicksightPrincipalArn"),
-    tags: config.getObject<Record<string, string>>("tags"),
-    alarmTopicArn: config.get("alarmTopicArn"),
-    createAlarmTopic: config.getBoolean("createAlarmTopic"),
-    alarmEmail: config.get("alarmEmail"),
-    noEventsAlarmHours: config.getNumber("noEventsAlarmHours"),
-    archiveRetentionDays: config.getNumber("archiveRetentionDays"),
+const config = new pulumi.Config(CONFIG_NAMESPACE);
+const { name, args } = readPipelineConfig({
+    string: (key) => config.get(key),
+    number: (key) => config.getNumber(key),
+    boolean: (key) => config.getBoolean(key),
+    object: (key) => config.getObject(key),
 });
+const pipeline = new StripeAnalyticsPipeline(name, args);
 
 export const webhookUrl = pipeline.webhookUrl;
 export const bucketName = pipeline.bucketName;

@@ -182,8 +182,12 @@ export function resolveSettings(name: string, args: StripeAnalyticsPipelineArgs)
             throw new PipelineConfigError("alarmEmail", alarmEmail, "not an email address", "use an address such as \"oncall@example.com\"");
         }
     }
+    const extraEventTypes = args.extraEventTypes ?? [];
+    if (!Array.isArray(extraEventTypes)) {
+        throw new PipelineConfigError("extraEventTypes", extraEventTypes, "must be a list of event types", `write it as a YAML list, e.g. pulumi config set --path 'stripe-analytics:extraEventTypes[0]' payment_intent.*`);
+    }
     return {
-        eventTypes: selectEventTypes(args.extraEventTypes ?? []),
+        eventTypes: selectEventTypes(extraEventTypes),
         lakePrefix: validateLakePrefix(args.lakePrefix ?? DEFAULT_LAKE_PREFIX),
         expireEventsAfterDays: integerIn("expireEventsAfterDays", args.expireEventsAfterDays, 1, 36500, "days", "never expire"),
         noncurrentVersionExpirationDays: integerIn("noncurrentVersionExpirationDays", args.noncurrentVersionExpirationDays, 1, 36500, "days", "30") ?? 30,

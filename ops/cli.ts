@@ -1,11 +1,12 @@
 /**
- * What the operator scripts (`npm run replay`, `npm run backfill`) share: flag parsing, time
- * arguments, and the process they talk to, injectable so tests run the real `main` of each script.
+ * What the operator scripts (`npm run replay`, `npm run backfill`) share on top of local/cli.ts:
+ * flags parsed from a given argv, time arguments, and the process they talk to, injectable so
+ * tests run the real `main` of each script.
  */
 import { execFileSync } from "node:child_process";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
-/** A mistake in the command line; the script prints it with its usage and exits 2. */
+/** A mistake in the command line (as opposed to a failure of the work itself). */
 export class UsageError extends Error {
     constructor(message: string) {
         super(message);
@@ -48,18 +49,6 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(ar
     }
 }
 
-/** A positive number flag, or its default when absent. */
-export function positiveNumber(value: string | undefined, flag: string, byDefault: number): number {
-    if (value === undefined) {
-        return byDefault;
-    }
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) {
-        throw new UsageError(`${flag} ${JSON.stringify(value)} must be a positive number`);
-    }
-    return n;
-}
-
 /**
  * A point in time from the command line: an ISO 8601 date (`2025-01-31`, midnight UTC) or date
  * and time with a zone (`2025-01-31T12:00:00Z`, `...+01:00`). A time without a zone is refused
@@ -76,25 +65,4 @@ export function parseTime(value: string | undefined, flag: string): Date {
         throw new UsageError(`${flag} ${JSON.stringify(value)} is not a date (2025-01-31) or a date and time with a zone (2025-01-31T12:00:00Z)`);
     }
     return parsed;
-}
-
-/**
- * Runs a script's `main` as the process: usage errors exit 2 with the usage text, other errors
- * exit 1 with their message (no stack trace for an operator to wade through).
- */
-export function runAsProcess(main: (argv: string[], io: CliIo) => Promise<number>, usage: string): void {
-    main(process.argv.slice(2), processIo()).then(
-        (code) => {
-            process.exitCode = code;
-        },
-        (error: Error) => {
-            if (error instanceof UsageError) {
-                process.stderr.write(`${error.message}\n\n${usage}\n`);
-                process.exitCode = 2;
-            } else {
-                process.stderr.write(`${error.name}: ${error.message}\n`);
-                process.exitCode = 1;
-            }
-        },
-    );
 }

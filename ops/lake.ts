@@ -4,9 +4,8 @@
  * Keys come from `objectKey` (components/lake/layout.ts), so a script and live delivery write the
  * same event to the same place.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { LocalLake } from "../local/lake";
 
 export interface LakeWriter {
     /** Where the writer writes, for messages: `s3://bucket` or a folder. */
@@ -14,20 +13,10 @@ export interface LakeWriter {
     put(key: string, body: string): Promise<void>;
 }
 
-/** A local folder standing for the bucket. Each object is written whole (temp file, then rename), so readers never see half an event. */
+/** A local folder standing for the bucket (local/lake.ts: whole-file writes, keys kept inside the folder). */
 export function directoryLake(dir: string): LakeWriter {
-    const root = path.resolve(dir);
-    return {
-        location: root,
-        async put(key, body) {
-            const file = path.join(root, ...key.split("/"));
-            await fs.promises.mkdir(path.dirname(file), { recursive: true });
-            // Not `*.json`, so nothing that lists events mistakes an unfinished write for one.
-            const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-            await fs.promises.writeFile(temporary, body);
-            await fs.promises.rename(temporary, file);
-        },
-    };
+    const lake = new LocalLake(dir);
+    return { location: lake.root, put: (key, body) => lake.putObject(key, body) };
 }
 
 /** The lake bucket; the object gets the bucket's default encryption, as the workflow's writes do. */

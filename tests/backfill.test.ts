@@ -8,7 +8,8 @@ import Stripe from "stripe";
 import { objectKey, selectEventTypes } from "../components";
 import { buildArchiveDefinition } from "../components/workflow/definition";
 import { listedEvents, MAX_TYPES_PER_REQUEST } from "../ops/backfill";
-import { BackfillClients, main } from "../ops/commands/backfill";
+import { BackfillClients, main } from "../ops/backfill-cli";
+import { LocalLake } from "../local/lake";
 import { FAKE_CREDENTIALS, StandIn, startStandIn, testIo } from "./support/standIns";
 import { fixtureEvent, ListedFixture, parseQuery, RATE_LIMITED, startStripeStandIn } from "./support/stripeStandIn";
 
@@ -18,18 +19,16 @@ const SINCE = "2025-02-10";
 const SINCE_S = Date.parse("2025-02-10T00:00:00Z") / 1000;
 const API_KEY = "sk_test_standInKey";
 
-/** A project folder with Pulumi.yaml and one stack file holding `config`. */
-function stackDir(config: Record<string, unknown>, stack = "test"): string {
+/** A project folder with the stack file `Pulumi.dev.yaml` (dev is the default stack) holding `config`. */
+function stackDir(config: Record<string, unknown>): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "backfill-"));
-    fs.copyFileSync(path.join(__dirname, "..", "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), JSON.stringify({ config }));
+    fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), JSON.stringify({ config }));
     return dir;
 }
 
-/** Every file under a folder, relative, sorted. */
-function filesUnder(dir: string): string[] {
-    if (!fs.existsSync(dir)) return [];
-    return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).map((f) => f.split(path.sep).join("/")).sort();
+/** The object keys of a local lake folder, as the local lake lists them (unfinished writes are not objects). */
+function filesUnder(dir: string, prefix = "events"): Promise<string[]> {
+    return new LocalLake(dir).list(prefix);
 }
 
 function clientsFor(stripe: StandIn, s3?: StandIn, versions: (string | undefined)[] = []): BackfillClients {
@@ -90,14 +89,14 @@ describe("backfill", function () {
 
             // Every event of the archived types created since --since, and nothing else, at objectKey(prefix, event).
             const lake = path.join(dir, "lake");
-            assert.deepEqual(filesUnder(lake), stored.map((e) => objectKey("stripe/events", e as never)).sort());
+            assert.deepEqual(await filesUnder(lake, "stripe/events"), stored.map((e) => objectKey("stripe/events", e as never)).sort());
             for (const event of stored) {
                 assert.equal(fs.readFileSync(path.join(lake, objectKey("stripe/events", event as never)), "utf8"), JSON.stringify(event));
             }
-            assert.equal(fs.existsSync(path.join(dir, ".backfill", "test-events.json")), false, "the checkpoint of a finished backfill is removed");
+            assert.equal(fs.existsSync(path.join(dir, ".backfill", "dev-events.json")), false, "the checkpoint of a finished backfill is removed");
             assert.equal(
                 io.out(),
-                `Backfilling 3 event types since 2025-02-10T00:00:00.000Z into ${lake}/stripe/events (checkpoint ${path.join(dir, ".backfill", "test-events.json")})\nstored 201 events in 3 pages\n`,
+                `Backfilling 3 event types since 2025-02-10T00:00:00.000Z into ${lake}/stripe/events (checkpoint ${path.join(dir, ".backfill", "dev-events.json")})\nstored 201 events in 3 pages\n`,
             );
         });
 
@@ -106,7 +105,7 @@ describe("backfill", function () {
             stripe = await startStripeStandIn({ "/v1/events": [event] });
             const dir = tempDir({});
             assert.equal(await main(["--since", SINCE, "--lake", "lake"], testIo({ cwd: dir, env: { STRIPE_API_KEY: API_KEY } }), clientsFor(stripe)), 0);
-            const [backfilled] = filesUnder(path.join(dir, "lake"));
+            const [backfilled] = await filesUnder(path.join(dir, "lake"));
 
             // The live path: the EventBridge event the rule delivers for this Stripe event (time = created,
             // as the receiver publishes it), run through the deployed definition with S3 stubbed.
@@ -144,7 +143,7 @@ describe("backfill", function () {
             const batches = stripe.requests.map((r) => parseQuery(r.url).arrays.types);
             assert.deepEqual(batches.flat(), types);
             assert.ok(batches.every((b) => b.length <= MAX_TYPES_PER_REQUEST));
-            assert.equal(filesUnder(path.join(dir, "lake")).length, types.length);
+            assert.equal((await filesUnder(path.join(dir, "lake"))).length, types.length);
         });
 
         it("resumes an interrupted run after the last stored page", async function () {
@@ -157,7 +156,7 @@ describe("backfill", function () {
             const blocked = path.join(dir, "lake", objectKey("events", stored[149] as never));
             fs.mkdirSync(blocked, { recursive: true });
             await assert.rejects(main(["--since", SINCE, "--lake", "lake"], testIo({ cwd: dir, env }), clientsFor(stripe)), /EISDIR|illegal operation on a directory/);
-            const checkpointFile = path.join(dir, ".backfill", "test-events.json");
+            const checkpointFile = path.join(dir, ".backfill", "dev-events.json");
             const checkpoint = JSON.parse(fs.readFileSync(checkpointFile, "utf8"));
             assert.deepEqual(
                 { source: checkpoint.source, startingAfter: checkpoint.startingAfter, stored: checkpoint.stored, pages: checkpoint.pages, since: checkpoint.since, until: checkpoint.until },
@@ -176,7 +175,7 @@ describe("backfill", function () {
                     [stored[199].id, NOW_S],
                 ],
             );
-            assert.deepEqual(filesUnder(path.join(dir, "lake")), stored.map((e) => objectKey("events", e as never)).sort());
+            assert.deepEqual(await filesUnder(path.join(dir, "lake")), stored.map((e) => objectKey("events", e as never)).sort());
             assert.equal(fs.existsSync(checkpointFile), false);
             // 100 from the first run, 101 from the second: page 2 is written again in full, harmlessly.
             assert.match(later.out(), new RegExp(`Resumed after ${stored[99].id}; stored 201 events in 3 pages\\n$`));
@@ -185,7 +184,7 @@ describe("backfill", function () {
         it("refuses to resume a checkpoint that belongs to another backfill", async function () {
             stripe = await startStripeStandIn({ "/v1/events": [] });
             const dir = tempDir({});
-            const checkpoint = path.join(dir, ".backfill", "test-events.json");
+            const checkpoint = path.join(dir, ".backfill", "dev-events.json");
             fs.mkdirSync(path.dirname(checkpoint));
             fs.writeFileSync(checkpoint, JSON.stringify({ version: 1, job: "events other since 2025-01-01", since: 0, until: 1, source: 0, stored: 0, pages: 0 }));
             await assert.rejects(main(["--since", SINCE, "--lake", "lake"], testIo({ cwd: dir, env: { STRIPE_API_KEY: API_KEY } }), clientsFor(stripe)), {
@@ -263,7 +262,7 @@ describe("backfill", function () {
                 ],
             );
             // sub_new is after --until; the expired session's type is not archived by this stack.
-            assert.deepEqual(filesUnder(path.join(dir, "lake")), [
+            assert.deepEqual(await filesUnder(path.join(dir, "lake")), [
                 "events/type=checkout.session.completed/dt=2024-06-02/evt_listed_cs_live_a1_completed.json",
                 "events/type=customer.subscription.created/dt=2024-05-01/evt_listed_sub_old2_created.json",
                 "events/type=customer.subscription.created/dt=2024-06-01/evt_listed_sub_old1_created.json",
@@ -320,15 +319,10 @@ describe("backfill", function () {
             await assert.rejects(run(["--since", SINCE]), { message: "--bucket is required: pass it, or run where `pulumi stack output` shows the stack's bucketName" });
         });
 
-        it("needs --stack when the folder has several stacks", async function () {
+        it("reads the stack named by --stack", async function () {
             const dir = tempDir({});
-            fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), "config: {}\n");
-            await assert.rejects(main(["--since", SINCE, "--lake", "l"], testIo({ cwd: dir, env: { STRIPE_API_KEY: API_KEY } }), clientsFor({ port: 1 } as StandIn)), {
-                name: "UsageError",
-                message: "--stack is required: several stacks (Pulumi.prod.yaml, Pulumi.test.yaml)",
-            });
             await assert.rejects(main(["--since", SINCE, "--lake", "l", "--stack", "qa"], testIo({ cwd: dir, env: { STRIPE_API_KEY: API_KEY } }), clientsFor({ port: 1 } as StandIn)), {
-                message: `--stack qa: ${path.join(dir, "Pulumi.qa.yaml")} does not exist`,
+                message: `cannot read the config of stack "qa": ${path.join(dir, "Pulumi.qa.yaml")} (ENOENT). Use --stack with an existing Pulumi.<stack>.yaml.`,
             });
         });
 

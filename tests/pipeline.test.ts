@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import type * as pulumiTypes from "@pulumi/pulumi";
+import { EXPECTED_CHILDREN } from "./support/expectedChildren";
 import { ACCOUNT_ID, installMocks, MOCK_SIGNING_SECRET, RecordingMocks, settled, urnsOf, valueOf } from "./support/pulumiMocks";
 
 type PipelineModule = typeof import("../components");
@@ -7,51 +8,6 @@ type PipelineModule = typeof import("../components");
 const COMPONENT_TYPE = "stripe-analytics:index:StripeAnalyticsPipeline";
 const QUICKSIGHT_USER = `arn:aws:quicksight:us-east-1:${ACCOUNT_ID}:user/default/alice`;
 
-/** Every child the component creates with QuickSight enabled, as type → role suffix of `${name}-<role>`. */
-const EXPECTED_CHILDREN: [string, string][] = [
-    ["aws:s3/bucket:Bucket", "lake"],
-    ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "lake-public-access"],
-    ["aws:s3/bucketOwnershipControls:BucketOwnershipControls", "lake-ownership"],
-    ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "lake-encryption"],
-    ["aws:s3/bucketVersioning:BucketVersioning", "lake-versioning"],
-    ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lake-lifecycle"],
-    ["aws:s3/bucketPolicy:BucketPolicy", "lake-policy"],
-    ["aws:sqs/queue:Queue", "dlq"],
-    ["aws:cloudwatch/logGroup:LogGroup", "workflow-logs"],
-    ["aws:iam/role:Role", "workflow-role"],
-    ["aws:iam/rolePolicy:RolePolicy", "workflow-policy"],
-    ["aws:sfn/stateMachine:StateMachine", "workflow"],
-    ["aws:cloudwatch/eventBus:EventBus", "bus"],
-    ["aws:cloudwatch/eventRule:EventRule", "rule"],
-    ["aws:iam/role:Role", "target-role"],
-    ["aws:iam/rolePolicy:RolePolicy", "target-policy"],
-    ["aws:sqs/queuePolicy:QueuePolicy", "dlq-policy"],
-    ["aws:cloudwatch/eventTarget:EventTarget", "target"],
-    ["aws:cloudwatch/eventArchive:EventArchive", "archive"],
-    ["aws:secretsmanager/secret:Secret", "signing-secret"],
-    ["aws:cloudwatch/logGroup:LogGroup", "receiver-logs"],
-    ["aws:iam/role:Role", "receiver-role"],
-    ["aws:iam/rolePolicy:RolePolicy", "receiver-policy"],
-    ["aws:lambda/function:Function", "receiver"],
-    ["aws:lambda/functionUrl:FunctionUrl", "receiver-url"],
-    ["aws:lambda/permission:Permission", "receiver-url-invoke"],
-    ["aws:lambda/permission:Permission", "receiver-invoke"],
-    ["stripe:index/webhookEndpoint:WebhookEndpoint", "webhook"],
-    ["aws:secretsmanager/secretVersion:SecretVersion", "signing-secret-value"],
-    ["aws:s3/bucketObjectv2:BucketObjectv2", "quicksight-manifest"],
-    ["aws:iam/role:Role", "quicksight-role"],
-    ["aws:iam/rolePolicy:RolePolicy", "quicksight-policy"],
-    ["aws:quicksight/dataSource:DataSource", "quicksight-source"],
-    ["aws:quicksight/dataSet:DataSet", "quicksight-dataset"],
-    // Alarms without a topic (tests/monitoring.test.ts covers the topic and the no-events alarm).
-    ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-receiver-5xx"],
-    ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-receiver-throttles"],
-    ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-delivery-failed"],
-    ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-dlq-delivery-failed"],
-    ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-workflow-failed"],
-    ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-workflow-timed-out"],
-    ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-dlq-not-empty"],
-];
 
 function doc(resource: { inputs: Record<string, any> }, field = "policy"): any {
     return JSON.parse(resource.inputs[field]);

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { main } from "../ops/commands/replay";
+import { main } from "../ops/replay-cli";
 import { buildReplayRequest, replayName } from "../ops/replay";
 import { awsJson, FAKE_CREDENTIALS, RecordedRequest, StandIn, startStandIn, testIo } from "./support/standIns";
 

@@ -3,12 +3,13 @@
  * from the pipeline's EventBridge archive through its rule (see ops/replay.ts).
  */
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { CliIo, parseFlags, parseTime, positiveNumber, runAsProcess } from "../cli";
-import { progressLine } from "../progress";
-import { buildReplayRequest, parseArchiveArn, replayName, runReplay } from "../replay";
-import { deployedValue, stackOutputsReader } from "../stack";
+import { integerFlag, runCli } from "../local/cli";
+import { CliIo, parseFlags, parseTime, processIo } from "./cli";
+import { progressLine } from "./progress";
+import { buildReplayRequest, parseArchiveArn, replayName, runReplay } from "./replay";
+import { deployedValue, stackOutputsReader } from "./stack";
 
-export const USAGE = `Usage: npm run replay -- --from <time> [--to <time>] [options]
+const USAGE = `Usage: npm run replay -- --from <time> [--to <time>] [options]
 
 Replays the Stripe events created between --from and --to (default: now) from the pipeline's
 EventBridge archive through its rule; the workflow rewrites each event at its own key.
@@ -20,7 +21,7 @@ Times: 2025-01-31 (midnight UTC) or 2025-01-31T12:00:00Z.
   --stack NAME        stack whose outputs to read with the Pulumi CLI (default: the selected stack)
   --name NAME         replay name (default: <archive name>-<start time>)
   --no-wait           return once the replay has started
-  --poll-seconds N    seconds between status checks (default 15)`;
+  --poll-seconds N    seconds between status checks (1 to 3600, default 15)`;
 
 /** Creates the EventBridge client for the archive's region; tests point it at a stand-in. */
 export type EventBridgeFactory = (region: string) => Pick<EventBridgeClient, "send">;
@@ -45,7 +46,7 @@ export async function main(argv: string[], io: CliIo, eventBridge: EventBridgeFa
     const now = io.now();
     const from = parseTime(flags.from, "--from");
     const to = flags.to === undefined ? now : parseTime(flags.to, "--to");
-    const pollSeconds = positiveNumber(flags["poll-seconds"], "--poll-seconds", 15);
+    const pollSeconds = flags["poll-seconds"] === undefined ? 15 : integerFlag("poll-seconds", flags["poll-seconds"], 1, 3600);
     const outputs = stackOutputsReader(io.exec, io.cwd, flags.stack);
     const target = {
         archiveArn: deployedValue(flags, "archive-arn", outputs, "eventArchiveArn"),
@@ -76,5 +77,5 @@ export async function main(argv: string[], io: CliIo, eventBridge: EventBridgeFa
 }
 
 if (require.main === module) {
-    runAsProcess(main, USAGE);
+    runCli(() => main(process.argv.slice(2), processIo()));
 }

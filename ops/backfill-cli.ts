@@ -7,13 +7,15 @@
 import * as path from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import Stripe from "stripe";
-import { CliIo, parseFlags, parseTime, positiveNumber, runAsProcess, UsageError } from "../cli";
-import { BackfillSource, EVENTS_RETENTION_DAYS, eventSources, fileCheckpoint, OBJECT_KINDS, ObjectKind, objectSources, runBackfill } from "../backfill";
-import { directoryLake, LakeWriter, s3Lake } from "../lake";
-import { progressLine } from "../progress";
-import { deployedValue, readPipelineConfig, stackConfigFile, stackOutputsReader } from "../stack";
+import { integerFlag, runCli } from "../local/cli";
+import { loadStackConfig } from "../local/stackConfig";
+import { BackfillSource, EVENTS_RETENTION_DAYS, eventSources, fileCheckpoint, OBJECT_KINDS, ObjectKind, objectSources, runBackfill } from "./backfill";
+import { CliIo, parseFlags, parseTime, processIo, UsageError } from "./cli";
+import { directoryLake, LakeWriter, s3Lake } from "./lake";
+import { progressLine } from "./progress";
+import { deployedValue, stackOutputsReader } from "./stack";
 
-export const USAGE = `Usage: npm run backfill -- --since <date> [options]
+const USAGE = `Usage: npm run backfill -- --since <date> [options]
 
 Stores the Stripe events of the stack's event types created since <date> in the lake, at the key
 live delivery uses (so nothing is stored twice). Stripe keeps events for ${EVENTS_RETENTION_DAYS} days.
@@ -23,10 +25,10 @@ Needs STRIPE_API_KEY (a restricted key with read access is enough).
   --lake DIR            write to a local lake folder ...
   --bucket NAME         ... or to this bucket (default: stack output bucketName)
   --stack NAME          stack whose Pulumi.<stack>.yaml gives the event types and lake prefix
-                        (default: the only Pulumi.<stack>.yaml here)
+                        (default: dev)
   --checkpoint FILE     where progress is kept to resume an interrupted run
                         (default: .backfill/<stack>-events.json, or -objects.json)
-  --concurrency N       parallel writes (default 8)
+  --concurrency N       parallel writes (1 to 64, default 8)
 
 Older history (objects instead of events, turned into events of the configured types):
   --objects KINDS       comma-separated: ${OBJECT_KINDS.join(", ")}
@@ -36,6 +38,7 @@ Older history (objects instead of events, turned into events of the configured t
 
 export interface BackfillClients {
     stripe(apiKey: string, apiVersion: string | undefined): Stripe;
+    /** `region` is the stack's `aws:region`; undefined leaves it to the AWS SDK's usual lookup. */
     s3(region: string | undefined): Pick<S3Client, "send">;
 }
 
@@ -61,7 +64,7 @@ export async function main(argv: string[], io: CliIo, clients: BackfillClients =
         objects: { type: "string" },
         lake: { type: "string" },
         bucket: { type: "string" },
-        stack: { type: "string" },
+        stack: { type: "string", default: "dev" },
         checkpoint: { type: "string" },
         concurrency: { type: "string" },
         help: { type: "boolean" },
@@ -91,22 +94,23 @@ export async function main(argv: string[], io: CliIo, clients: BackfillClients =
         throw new UsageError("STRIPE_API_KEY is not set: export a Stripe secret or restricted key with read access to events and the listed objects");
     }
 
-    const configFile = stackConfigFile(io.cwd, flags.stack);
-    const stack = flags.stack ?? path.basename(configFile).slice("Pulumi.".length, -".yaml".length);
-    const config = readPipelineConfig(configFile);
+    const stack = flags.stack;
+    const config = loadStackConfig(stack, io.cwd);
+    const stripeApiVersion = config.args.stripeApiVersion as string | undefined;
     let lake: LakeWriter;
     if (flags.lake !== undefined) {
         lake = directoryLake(path.resolve(io.cwd, flags.lake));
     } else {
         const bucket = deployedValue(flags, "bucket", stackOutputsReader(io.exec, io.cwd, stack), "bucketName");
-        lake = s3Lake(clients.s3(config.region ?? io.env.AWS_REGION), bucket);
+        lake = s3Lake(clients.s3(config.region), bucket);
     }
 
-    const stripe = clients.stripe(apiKey, kinds ? config.stripeApiVersion : undefined);
-    const types = config.eventTypes.enabledEvents;
-    const sources: BackfillSource[] = kinds ? objectSources(stripe, kinds, config.stripeApiVersion ?? Stripe.API_VERSION) : eventSources(stripe, types);
+    const { lakePrefix, eventTypes } = config.settings;
+    const stripe = clients.stripe(apiKey, kinds ? stripeApiVersion : undefined);
+    const types = eventTypes.enabledEvents;
+    const sources: BackfillSource[] = kinds ? objectSources(stripe, kinds, stripeApiVersion ?? Stripe.API_VERSION) : eventSources(stripe, types);
     const mode = kinds ? "objects" : "events";
-    const job = `${mode} ${kinds ? kinds.join(",") : types.join(",")} since ${since.toISOString()}${kinds ? ` until ${until.toISOString()}` : ""} to ${lake.location}/${config.lakePrefix}`;
+    const job = `${mode} ${kinds ? kinds.join(",") : types.join(",")} since ${since.toISOString()}${kinds ? ` until ${until.toISOString()}` : ""} to ${lake.location}/${lakePrefix}`;
     const checkpoint = fileCheckpoint(path.resolve(io.cwd, flags.checkpoint ?? path.join(".backfill", `${stack}-${mode}.json`)));
 
     if (!kinds && now.getTime() - since.getTime() > EVENTS_RETENTION_DAYS * 86400_000) {
@@ -115,7 +119,7 @@ export async function main(argv: string[], io: CliIo, clients: BackfillClients =
                 `For older history run with --objects ${OBJECT_KINDS.join(",")} --until <the first day the lake has>.\n`,
         );
     }
-    io.stdout.write(`Backfilling ${kinds ? kinds.join(", ") : `${types.length} event types`} since ${since.toISOString()} into ${lake.location}/${config.lakePrefix} (checkpoint ${checkpoint.location})\n`);
+    io.stdout.write(`Backfilling ${kinds ? kinds.join(", ") : `${types.length} event types`} since ${since.toISOString()} into ${lake.location}/${lakePrefix} (checkpoint ${checkpoint.location})\n`);
     const progress = progressLine(io.stderr, () => io.now().getTime());
     const result = await runBackfill({
         job,
@@ -124,10 +128,10 @@ export async function main(argv: string[], io: CliIo, clients: BackfillClients =
         until: Math.floor(until.getTime() / 1000),
         selected: (type) => types.includes(type),
         lake,
-        lakePrefix: config.lakePrefix,
+        lakePrefix: lakePrefix,
         checkpoint,
         sleep: io.sleep,
-        concurrency: positiveNumber(flags.concurrency, "--concurrency", 8),
+        concurrency: flags.concurrency === undefined ? 8 : integerFlag("concurrency", flags.concurrency, 1, 64),
         maxRateLimitRetries: 8,
         onPage: (p) =>
             progress.update(p.fraction, `${p.stored} stored, page ${p.pages} of ${p.source}${p.reached ? `, at ${new Date(p.reached * 1000).toISOString().slice(0, 10)}` : ""}`),
@@ -143,5 +147,5 @@ export async function main(argv: string[], io: CliIo, clients: BackfillClients =
 }
 
 if (require.main === module) {
-    runAsProcess(main, USAGE);
+    runCli(() => main(process.argv.slice(2), processIo()));
 }
