@@ -16,7 +16,8 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { openLake } from "../scripts/report/lake";
 import { buildReport, summarize } from "../scripts/report/metrics";
-import { checkoutSession, ItemSpec, paymentIntent, PriceSpec, stripeEvent, StripeEventDocument, subscription, SubscriptionSpec, writeLake } from "../tests/support/stripeEvents";
+import { stripeEvent, TestEvent } from "../tests/support/stripeEvents";
+import { checkoutSession, ItemSpec, paymentIntent, PriceSpec, subscription, SubscriptionSpec, writeLake } from "../tests/support/stripeObjects";
 
 /** Small deterministic PRNG (mulberry32), so every run benchmarks the same lake. */
 function random(seed: number): () => number {
@@ -38,12 +39,12 @@ const PLANS: Omit<PriceSpec, "id" | "currency" | "product">[] = [
 const START = Date.UTC(2024, 0, 1) / 1000;
 const DAY = 86400;
 
-export function generateEvents(count: number, seed = 42): StripeEventDocument[] {
+export function generateEvents(count: number, seed = 42): TestEvent[] {
     const rand = random(seed);
-    const events: StripeEventDocument[] = [];
+    const events: TestEvent[] = [];
     let n = 0;
     const id = (prefix: string) => `${prefix}_${(++n).toString(36).padStart(10, "0")}`;
-    const emit = (type: string, time: number, object: StripeEventDocument["data"]["object"]) => events.push(stripeEvent(id("evt"), type, Math.floor(time), object));
+    const emit = (type: string, time: number, object: TestEvent["data"]["object"]) => events.push(stripeEvent(type, object, Math.floor(time), { id: id("evt") }));
     while (events.length < count) {
         const currency = CURRENCIES[Math.floor(rand() * CURRENCIES.length)];
         const plan = PLANS[Math.floor(rand() * PLANS.length)];

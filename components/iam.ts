@@ -73,6 +73,22 @@ export function receiverPolicy(o: ReceiverPolicyOptions): PolicyDocument {
     );
 }
 
+/**
+ * The actions Step Functions needs to deliver execution logs. They have no resource-level
+ * permissions, so they are the only actions granted on `"*"` (the policy pack allows exactly these).
+ * https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html
+ */
+export const LOG_DELIVERY_ACTIONS: readonly string[] = [
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+];
+
 export interface WorkflowPolicyOptions {
     bucketArn: string;
     lakePrefix: string;
@@ -85,23 +101,8 @@ export function workflowPolicy(o: WorkflowPolicyOptions): PolicyDocument {
     return policy(
         { Sid: "ArchiveEvents", Effect: "Allow", Action: "s3:PutObject", Resource: lakeObjectsArn(o.bucketArn, o.lakePrefix) },
         { Sid: "ParkFailedEvents", Effect: "Allow", Action: "sqs:SendMessage", Resource: o.deadLetterQueueArn },
-        {
-            // CloudWatch Logs delivery for Step Functions has no resource-level permissions, so AWS requires "*".
-            // https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html
-            Sid: "DeliverExecutionLogs",
-            Effect: "Allow",
-            Action: [
-                "logs:CreateLogDelivery",
-                "logs:GetLogDelivery",
-                "logs:UpdateLogDelivery",
-                "logs:DeleteLogDelivery",
-                "logs:ListLogDeliveries",
-                "logs:PutResourcePolicy",
-                "logs:DescribeResourcePolicies",
-                "logs:DescribeLogGroups",
-            ],
-            Resource: "*",
-        },
+        // CloudWatch Logs delivery for Step Functions has no resource-level permissions, so AWS requires "*".
+        { Sid: "DeliverExecutionLogs", Effect: "Allow", Action: [...LOG_DELIVERY_ACTIONS], Resource: "*" },
         ...kmsWriteStatements(o.kmsKeyArn),
     );
 }
@@ -157,6 +158,45 @@ export function quickSightReadPolicy(o: QuickSightReadPolicyOptions): PolicyDocu
     );
 }
 
+/**
+ * Policy of the alarm topic this component creates: CloudWatch may publish, on behalf of exactly
+ * this pipeline's alarms. A topic policy replaces SNS's default one; principals of the account keep
+ * managing the topic through their IAM policies.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html
+ */
+export function alarmTopicPolicy(topicArn: string, alarmArns: string[], accountId: string): PolicyDocument {
+    return policy({
+        Sid: "PublishAlarmsOfThisPipeline",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: topicArn,
+        Condition: { ArnEquals: { "aws:SourceArn": alarmArns }, StringEquals: { "aws:SourceAccount": accountId } },
+    });
+}
+
+/**
+ * Key policy of the alarm topic's KMS key. The first statement is AWS's default key policy (the
+ * account administers the key through IAM, so the key can never become unmanageable); the second
+ * lets CloudWatch encrypt the messages it publishes to the topic, which SNS requires for alarms on
+ * an encrypted topic. In a key policy, Resource "*" means this key.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+ */
+export function alarmTopicKeyPolicy(accountId: string): PolicyDocument {
+    return policy(
+        { Sid: "AccountAdministersKeyThroughIam", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
+        {
+            Sid: "CloudWatchAlarmsEncryptNotifications",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        },
+    );
+}
+
 /** ARNs of the Glue Data Catalog of a database's account and region, and of tables in the database, from the database's ARN. */
 export function glueArns(databaseArn: string, tableNames: readonly string[]): { catalog: string; database: string; tables: string[] } {
     const [prefix, database] = databaseArn.split(":database/");
@@ -183,7 +223,8 @@ export interface QuickSightAthenaPolicyOptions {
  * The role QuickSight's Athena data source runs queries with: this workgroup only, the Glue
  * definitions of this database's tables and views, reading the lake prefix, and writing and
  * reading query results in the workgroup's bucket. Modelled on the AWSQuicksightAthenaAccess
- * managed policy, scoped to these resources.
+ * managed policy, scoped to these resources; its listing of every catalog and workgroup (which only
+ * `*` can grant) is left out, as the datasets name their catalog, database and view.
  * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSQuicksightAthenaAccess.html
  * https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html
  */
@@ -201,14 +242,6 @@ export function quickSightAthenaPolicy(o: QuickSightAthenaPolicyOptions): Policy
             Effect: "Allow",
             Action: ["athena:GetDataCatalog", "athena:GetDatabase", "athena:ListDatabases", "athena:GetTableMetadata", "athena:ListTableMetadata"],
             Resource: athenaDataCatalogArn(o.workgroupArn),
-        },
-        {
-            // Listing catalogs and workgroups (names only) has no resource-level permission, so AWS requires "*".
-            // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonathena.html
-            Sid: "ListCatalogsAndWorkgroups",
-            Effect: "Allow",
-            Action: ["athena:ListDataCatalogs", "athena:ListWorkGroups"],
-            Resource: "*",
         },
         {
             Sid: "ReadTableDefinitions",

@@ -5,6 +5,7 @@ import { metricCaveats } from "./analytics/sql";
 import { resolveSettings, StripeAnalyticsPipelineArgs } from "./args";
 import { PipelineConfigError } from "./errors";
 import { createIngestion } from "./ingestion";
+import { createMonitoring } from "./monitoring";
 import { PartContext } from "./parts";
 import { createRouting } from "./routing";
 import { createStorage } from "./storage";
@@ -44,6 +45,10 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
     public readonly quicksightDataSetArns: pulumi.Output<string[]>;
     /** ARN of the opt-in S3-manifest QuickSight dataset; undefined unless `quicksightManifestDataSet` is set. */
     public readonly dataSetArn: pulumi.Output<string | undefined>;
+    /** EventBridge archive of the bus, the source of `npm run replay`. */
+    public readonly eventArchiveArn: pulumi.Output<string>;
+    /** SNS topic the alarms notify: created (`createAlarmTopic`) or given (`alarmTopicArn`); undefined when neither. */
+    public readonly alarmTopicArn: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: StripeAnalyticsPipelineArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("stripe-analytics:index:StripeAnalyticsPipeline", name, args, opts);
@@ -76,6 +81,7 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
                 pulumi.log.warn(caveat, this);
             }
         }
+        const monitoring = createMonitoring(ctx, { alarmTopicArn: args.alarmTopicArn }, storage, workflow, routing, ingestion);
 
         this.webhookUrl = ingestion.functionUrl.functionUrl;
         this.bucketName = storage.bucket.bucket;
@@ -90,6 +96,8 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
         this.athenaWorkgroupName = analytics.athena ? analytics.athena.workgroup.name : pulumi.output(undefined);
         this.quicksightDataSetArns = pulumi.all(analytics.dataSets.map((d) => d.arn));
         this.dataSetArn = analytics.manifest ? analytics.manifest.dataSet.arn : pulumi.output(undefined);
+        this.eventArchiveArn = routing.archive.arn;
+        this.alarmTopicArn = monitoring.alarmTopicArn;
 
         this.registerOutputs({
             webhookUrl: this.webhookUrl,
@@ -105,6 +113,8 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
             athenaWorkgroupName: this.athenaWorkgroupName,
             quicksightDataSetArns: this.quicksightDataSetArns,
             dataSetArn: this.dataSetArn,
+            eventArchiveArn: this.eventArchiveArn,
+            alarmTopicArn: this.alarmTopicArn,
         });
     }
 }

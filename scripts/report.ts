@@ -12,6 +12,7 @@
 import * as fs from "fs";
 import { parseArgs } from "util";
 import { DEFAULT_LAKE_PREFIX, validateLakePrefix } from "../components/lake/layout";
+import { DEFAULT_LOCAL_LAKE } from "../local/lake";
 import { formatAmount, textTable } from "./report/format";
 import { renderHtml } from "./report/html";
 import { openLake } from "./report/lake";
@@ -53,7 +54,7 @@ export function renderText(report: LakeReport, summary: Record<string, CurrencyS
 async function main(): Promise<void> {
     const { values } = parseArgs({
         options: {
-            lake: { type: "string", default: ".lake" },
+            lake: { type: "string", default: DEFAULT_LOCAL_LAKE },
             prefix: { type: "string", default: DEFAULT_LAKE_PREFIX },
             json: { type: "boolean", default: false },
             html: { type: "string" },

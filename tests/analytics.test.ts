@@ -226,7 +226,6 @@ describe("analytics (mocked deployment)", function () {
                     Action: ["athena:GetDataCatalog", "athena:GetDatabase", "athena:ListDatabases", "athena:GetTableMetadata", "athena:ListTableMetadata"],
                     Resource: `arn:aws:athena:us-east-1:${ACCOUNT_ID}:datacatalog/AwsDataCatalog`,
                 },
-                { Sid: "ListCatalogsAndWorkgroups", Effect: "Allow", Action: ["athena:ListDataCatalogs", "athena:ListWorkGroups"], Resource: "*" },
                 {
                     Sid: "ReadTableDefinitions",
                     Effect: "Allow",

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import type * as pulumiTypes from "@pulumi/pulumi";
+import { EXPECTED_CHILDREN } from "./support/expectedChildren";
 import { ACCOUNT_ID, installMocks, MOCK_SIGNING_SECRET, RecordingMocks, settled, urnsOf, valueOf } from "./support/pulumiMocks";
 
 type PipelineModule = typeof import("../components");
@@ -7,69 +8,6 @@ type PipelineModule = typeof import("../components");
 const COMPONENT_TYPE = "stripe-analytics:index:StripeAnalyticsPipeline";
 const QUICKSIGHT_USER = `arn:aws:quicksight:us-east-1:${ACCOUNT_ID}:user/default/alice`;
 
-/**
- * Every child the component creates with QuickSight and the S3-manifest opt-in enabled, as type →
- * role suffix of `${name}-<role>`. tests/analytics.test.ts checks the analytics children in detail.
- */
-const EXPECTED_CHILDREN: [string, string][] = [
-    ["aws:s3/bucket:Bucket", "lake"],
-    ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "lake-public-access"],
-    ["aws:s3/bucketOwnershipControls:BucketOwnershipControls", "lake-ownership"],
-    ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "lake-encryption"],
-    ["aws:s3/bucketVersioning:BucketVersioning", "lake-versioning"],
-    ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lake-lifecycle"],
-    ["aws:s3/bucketPolicy:BucketPolicy", "lake-policy"],
-    ["aws:sqs/queue:Queue", "dlq"],
-    ["aws:cloudwatch/logGroup:LogGroup", "workflow-logs"],
-    ["aws:iam/role:Role", "workflow-role"],
-    ["aws:iam/rolePolicy:RolePolicy", "workflow-policy"],
-    ["aws:sfn/stateMachine:StateMachine", "workflow"],
-    ["aws:cloudwatch/eventBus:EventBus", "bus"],
-    ["aws:cloudwatch/eventRule:EventRule", "rule"],
-    ["aws:iam/role:Role", "target-role"],
-    ["aws:iam/rolePolicy:RolePolicy", "target-policy"],
-    ["aws:sqs/queuePolicy:QueuePolicy", "dlq-policy"],
-    ["aws:cloudwatch/eventTarget:EventTarget", "target"],
-    ["aws:secretsmanager/secret:Secret", "signing-secret"],
-    ["aws:cloudwatch/logGroup:LogGroup", "receiver-logs"],
-    ["aws:iam/role:Role", "receiver-role"],
-    ["aws:iam/rolePolicy:RolePolicy", "receiver-policy"],
-    ["aws:lambda/function:Function", "receiver"],
-    ["aws:lambda/functionUrl:FunctionUrl", "receiver-url"],
-    ["aws:lambda/permission:Permission", "receiver-url-invoke"],
-    ["aws:lambda/permission:Permission", "receiver-invoke"],
-    ["stripe:index/webhookEndpoint:WebhookEndpoint", "webhook"],
-    ["aws:secretsmanager/secretVersion:SecretVersion", "signing-secret-value"],
-    ["aws:glue/catalogDatabase:CatalogDatabase", "glue-database"],
-    ["aws:glue/catalogTable:CatalogTable", "events-table"],
-    ["aws:glue/catalogTable:CatalogTable", "view-subscriptions"],
-    ["aws:glue/catalogTable:CatalogTable", "view-checkout-sessions"],
-    ["aws:glue/catalogTable:CatalogTable", "view-payment-intents"],
-    ["aws:s3/bucket:Bucket", "athena-results"],
-    ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "athena-results-public-access"],
-    ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "athena-results-encryption"],
-    ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "athena-results-lifecycle"],
-    ["aws:s3/bucketPolicy:BucketPolicy", "athena-results-policy"],
-    ["aws:athena/workgroup:Workgroup", "athena-workgroup"],
-    ["aws:athena/namedQuery:NamedQuery", "query-mrr"],
-    ["aws:athena/namedQuery:NamedQuery", "query-active-subscriptions"],
-    ["aws:athena/namedQuery:NamedQuery", "query-subscription-movements"],
-    ["aws:athena/namedQuery:NamedQuery", "query-payments"],
-    ["aws:iam/role:Role", "quicksight-athena-role"],
-    ["aws:iam/rolePolicy:RolePolicy", "quicksight-athena-policy"],
-    ["aws:quicksight/dataSource:DataSource", "quicksight-athena-source"],
-    ["aws:quicksight/dataSet:DataSet", "quicksight-subscriptions-dataset"],
-    ["aws:quicksight/refreshSchedule:RefreshSchedule", "quicksight-subscriptions-refresh"],
-    ["aws:quicksight/dataSet:DataSet", "quicksight-checkout-sessions-dataset"],
-    ["aws:quicksight/refreshSchedule:RefreshSchedule", "quicksight-checkout-sessions-refresh"],
-    ["aws:quicksight/dataSet:DataSet", "quicksight-payment-intents-dataset"],
-    ["aws:quicksight/refreshSchedule:RefreshSchedule", "quicksight-payment-intents-refresh"],
-    ["aws:s3/bucketObjectv2:BucketObjectv2", "quicksight-manifest"],
-    ["aws:iam/role:Role", "quicksight-role"],
-    ["aws:iam/rolePolicy:RolePolicy", "quicksight-policy"],
-    ["aws:quicksight/dataSource:DataSource", "quicksight-source"],
-    ["aws:quicksight/dataSet:DataSet", "quicksight-dataset"],
-];
 
 function doc(resource: { inputs: Record<string, any> }, field = "policy"): any {
     return JSON.parse(resource.inputs[field]);
@@ -99,6 +37,7 @@ describe("StripeAnalyticsPipeline (mocked deployment)", function () {
         pipeline = new mod.StripeAnalyticsPipeline("stripe", {
             extraEventTypes: ["payment_intent.*", "customer.subscription.deleted"],
             stripeApiVersion: "2025-10-29.clover",
+            analyticsMetrics: ["payments"],
             quicksightPrincipalArn: QUICKSIGHT_USER,
             quicksightManifestDataSet: true,
             tags: { team: "billing" },
@@ -292,6 +231,7 @@ describe("StripeAnalyticsPipeline (mocked deployment)", function () {
                 LAKE_BUCKET: "stripe-lake-a1b2c3d",
                 LAKE_PREFIX: "events",
                 SIGNING_SECRET_ARN: `arn:aws:secretsmanager:us-east-1:${ACCOUNT_ID}:secret:stripe-signing-secret-a1b2c3d-AbCdEf`,
+                EVENT_PATTERN: find("aws:cloudwatch/eventRule:EventRule", "rule").inputs.eventPattern,
             });
             assert.ok(!JSON.stringify(fn).includes(MOCK_SIGNING_SECRET), "the signing secret leaked into the function's configuration");
             assert.deepEqual(fn.loggingConfig, { logFormat: "Text", logGroup: find("aws:cloudwatch/logGroup:LogGroup", "receiver-logs").state.name });

@@ -8,7 +8,8 @@ import { renderHtml } from "../scripts/report/html";
 import { LakeDatabase, openLake } from "../scripts/report/lake";
 import { buildReport, LakeReport, summarize } from "../scripts/report/metrics";
 import { writeSampleLake } from "./support/sampleLake";
-import { at, stripeEvent, subscription, writeLake } from "./support/stripeEvents";
+import { stripeEvent } from "./support/stripeEvents";
+import { at, subscription, writeLake } from "./support/stripeObjects";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -192,7 +193,7 @@ describe("local report edge cases", function () {
     it("names the event file that is not JSON", async function () {
         const dir = tempLake();
         const created = at("2025-04-01T00:00:00");
-        writeLake(dir, [stripeEvent("evt_1Good", "payment_intent.created", created, { id: "pi_good", object: "payment_intent" })]);
+        writeLake(dir, [stripeEvent("payment_intent.created", { id: "pi_good" }, created, { id: "evt_1Good" })]);
         const broken = path.join(dir, "events", "type=payment_intent.created", "dt=2025-04-01", "evt_1Broken.json");
         fs.writeFileSync(broken, '{"id": "evt_1Broken", "type": ');
         await assert.rejects(openLake(dir), (error: Error) => error.message.startsWith(`${broken} cannot be read as a Stripe event: `));
@@ -209,7 +210,7 @@ describe("local report edge cases", function () {
             created,
             items: [{ id: "si_Z", price: { id: "price_Z", product: "prod_Z", currency: "usd", unitAmount: 900, interval: "month" }, quantity: 1 }],
         });
-        writeLake(dir, [stripeEvent("evt_1Only", "customer.subscription.created", created, sub)], "stripe/events");
+        writeLake(dir, [stripeEvent("customer.subscription.created", sub, created)], "stripe/events");
         const lake = await openLake(dir, "stripe/events");
         try {
             const report = await buildReport(lake);

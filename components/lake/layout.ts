@@ -39,6 +39,13 @@ export function objectKey(prefix: string, event: EventKeyFields): string {
     return `${prefix}/type=${event.type}/dt=${eventDate(event.created)}/${event.id}.json`;
 }
 
+/** The partition values and event id an object key carries; undefined for a key outside the layout (or another prefix). */
+export function parseObjectKey(prefix: string, key: string): { type: string; dt: string; id: string } | undefined {
+    if (!key.startsWith(`${prefix}/`)) return undefined;
+    const match = /^type=([^/]+)\/dt=(\d{4}-\d{2}-\d{2})\/([^/]+)\.json$/.exec(key.slice(prefix.length + 1));
+    return match ? { type: match[1], dt: match[2], id: match[3] } : undefined;
+}
+
 /** Validates the key prefix: S3-safe path segments, no leading or trailing slash. */
 export function validateLakePrefix(prefix: unknown, key = "lakePrefix"): string {
     if (typeof prefix !== "string" || !/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/.test(prefix)) {

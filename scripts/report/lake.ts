@@ -4,7 +4,8 @@ import * as path from "path";
 import { DuckDBConnection, DuckDBInstance, DuckDBTypeId } from "@duckdb/node-api";
 import { duckdbType, Field, LAKE_COLUMNS, LAKE_PARTITION_KEYS } from "../../components/analytics/schema";
 import { EVENTS_TABLE, readSql, VIEWS } from "../../components/analytics/sql";
-import { DEFAULT_LAKE_PREFIX } from "../../components/lake/layout";
+import { DEFAULT_LAKE_PREFIX, parseObjectKey } from "../../components/lake/layout";
+import { LocalLake } from "../../local/lake";
 
 /** A local lake loaded into an in-memory DuckDB, with the analytics views over it. */
 export interface LakeDatabase {
@@ -34,21 +35,14 @@ interface EventFile {
 }
 
 /**
- * The event objects of a lake folder: `<lake>/<prefix>/type=<type>/dt=<date>/<evt id>.json`, the layout
- * of components/lake/layout.ts. Anything else in the folder (e.g. `.dead-letter/`) is not an event.
+ * The event objects of a lake folder: the keys under the prefix in the layout of
+ * components/lake/layout.ts. Anything else in the folder (e.g. `.dead-letter/`, files being written) is not an event.
  */
-function eventFiles(lakeDir: string, lakePrefix: string): EventFile[] {
-    const root = path.join(lakeDir, lakePrefix);
-    const partitions = (dir: string, key: string) =>
-        fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name.startsWith(`${key}=`)).map((d) => d.name) : [];
-    return partitions(root, "type").flatMap((typeDir) =>
-        partitions(path.join(root, typeDir), "dt").flatMap((dtDir) =>
-            fs
-                .readdirSync(path.join(root, typeDir, dtDir))
-                .filter((f) => f.endsWith(".json"))
-                .map((f) => ({ file: path.join(root, typeDir, dtDir, f), type: typeDir.slice("type=".length), dt: dtDir.slice("dt=".length) })),
-        ),
-    );
+async function eventFiles(lake: LocalLake, lakePrefix: string): Promise<EventFile[]> {
+    return (await lake.list(lakePrefix)).flatMap((key) => {
+        const parsed = parseObjectKey(lakePrefix, key);
+        return parsed ? [{ file: lake.pathOf(key), type: parsed.type, dt: parsed.dt }] : [];
+    });
 }
 
 /**
@@ -101,7 +95,7 @@ export async function openLake(lakeDir: string, lakePrefix = DEFAULT_LAKE_PREFIX
     try {
         await connection.run(readSql("duckdb/compat.sql"));
         const bundle = path.join(workDir, "events.ndjson");
-        const files = eventFiles(lakeDir, lakePrefix);
+        const files = await eventFiles(new LocalLake(lakeDir), lakePrefix);
         bundleEvents(files, bundle);
         const record: Field[] = [...LAKE_PARTITION_KEYS, { name: "event", type: { struct: LAKE_COLUMNS } }];
         await connection

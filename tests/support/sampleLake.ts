@@ -9,7 +9,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { at, checkoutSession, invoice, ItemSpec, paymentIntent, PaymentIntentSpec, PriceSpec, stripeEvent, StripeEventDocument, subscription, SubscriptionSpec, writeLake } from "./stripeEvents";
+import { stripeEvent, TestEvent } from "./stripeEvents";
+import { at, checkoutSession, invoice, ItemSpec, paymentIntent, PaymentIntentSpec, PriceSpec, subscription, SubscriptionSpec, writeLake } from "./stripeObjects";
 
 const price = (id: string, currency: string, unitAmount: number | null, interval: PriceSpec["interval"], intervalCount = 1, usageType: PriceSpec["usageType"] = "licensed"): PriceSpec => ({
     id,
@@ -46,23 +47,23 @@ function eventId(suffix?: string): string {
     return suffix ? `evt_1Sample${suffix}` : `evt_1Sample${String(sequence).padStart(13, "0")}`;
 }
 
-function subscriptionEvents(base: SubscriptionSpec, changes: { type: string; time: string; set: Partial<SubscriptionSpec>; id?: string }[]): StripeEventDocument[] {
+function subscriptionEvents(base: SubscriptionSpec, changes: { type: string; time: string; set: Partial<SubscriptionSpec>; id?: string }[]): TestEvent[] {
     let state = base;
-    const events = [stripeEvent(eventId(), "customer.subscription.created", base.created, subscription(base))];
+    const events = [stripeEvent("customer.subscription.created", subscription(base), base.created, { id: eventId() })];
     for (const change of changes) {
         const previous = state;
         state = { ...state, ...change.set };
         const changed = Object.fromEntries(Object.keys(change.set).map((k) => [k, (previous as unknown as Record<string, unknown>)[k]]));
-        events.push(stripeEvent(change.id ?? eventId(), change.type, at(change.time), subscription(state), changed));
+        events.push(stripeEvent(change.type, subscription(state), at(change.time), { id: change.id ?? eventId(), previousAttributes: changed }));
     }
     return events;
 }
 
-function paymentEvents(base: Omit<PaymentIntentSpec, "status" | "created">, steps: { type: string; time: string; set: Partial<PaymentIntentSpec> }[]): StripeEventDocument[] {
+function paymentEvents(base: Omit<PaymentIntentSpec, "status" | "created">, steps: { type: string; time: string; set: Partial<PaymentIntentSpec> }[]): TestEvent[] {
     let state: PaymentIntentSpec = { ...base, status: "requires_payment_method", created: at(steps[0].time) };
     return steps.map((step) => {
         state = { ...state, ...step.set };
-        return stripeEvent(eventId(), step.type, at(step.time), paymentIntent(state));
+        return stripeEvent(step.type, paymentIntent(state), at(step.time), { id: eventId() });
     });
 }
 
@@ -76,7 +77,7 @@ const sub = (id: string, customer: string, currency: string, status: Subscriptio
     ...extra,
 });
 
-export function sampleEvents(): StripeEventDocument[] {
+export function sampleEvents(): TestEvent[] {
     sequence = 0;
     return [
         // A: $20/month; quantity 1 → 3 on Feb 10.
@@ -110,8 +111,13 @@ export function sampleEvents(): StripeEventDocument[] {
             { type: "customer.subscription.updated", time: "2025-03-20T10:00:00", set: { status: "past_due" } },
         ]),
         // I: created incomplete and updated to active in the same second; the update's event id sorts first.
-        stripeEvent(eventId("ZZZZZZZZZZZZZ"), "customer.subscription.created", at("2025-03-12T12:00:00"), subscription(sub("sub_I", "cus_I", "eur", "incomplete", "2025-03-12T12:00:00", [item("si_I1", PRICES.eurMonthly12, 1)]))),
-        stripeEvent(eventId("AAAAAAAAAAAAA"), "customer.subscription.updated", at("2025-03-12T12:00:00"), subscription(sub("sub_I", "cus_I", "eur", "active", "2025-03-12T12:00:00", [item("si_I1", PRICES.eurMonthly12, 1)])), { status: "incomplete" }),
+        stripeEvent("customer.subscription.created", subscription(sub("sub_I", "cus_I", "eur", "incomplete", "2025-03-12T12:00:00", [item("si_I1", PRICES.eurMonthly12, 1)])), at("2025-03-12T12:00:00"), {
+            id: eventId("ZZZZZZZZZZZZZ"),
+        }),
+        stripeEvent("customer.subscription.updated", subscription(sub("sub_I", "cus_I", "eur", "active", "2025-03-12T12:00:00", [item("si_I1", PRICES.eurMonthly12, 1)])), at("2025-03-12T12:00:00"), {
+            id: eventId("AAAAAAAAAAAAA"),
+            previousAttributes: { status: "incomplete" },
+        }),
         // J: metered usage only: active, no recurring amount.
         ...subscriptionEvents(sub("sub_J", "cus_J", "usd", "active", "2025-03-18T10:00:00", [item("si_J1", PRICES.usdMetered)]), []),
         // K: £1/day.
@@ -147,11 +153,11 @@ export function sampleEvents(): StripeEventDocument[] {
             { type: "payment_intent.succeeded", time: "2025-02-14T03:00:00", set: { status: "succeeded", amountReceived: 5000 } },
         ]),
 
-        stripeEvent(eventId(), "checkout.session.completed", at("2025-01-05T09:59:58"), checkoutSession({ id: "cs_A", customer: "cus_A", currency: "usd", amountTotal: 2000, mode: "subscription", created: at("2025-01-05T09:58:00"), subscription: "sub_A" })),
-        stripeEvent(eventId(), "checkout.session.completed", at("2025-02-14T03:00:01"), checkoutSession({ id: "cs_8", customer: null, currency: "jpy", amountTotal: 5000, mode: "payment", created: at("2025-02-14T02:55:00"), paymentIntent: "pi_8" })),
-        stripeEvent(eventId(), "invoice.paid", at("2025-01-05T10:00:04"), invoice({ id: "in_A1", customer: "cus_A", subscription: "sub_A", currency: "usd", amountDue: 2000, amountPaid: 2000, status: "paid", created: at("2025-01-05T10:00:00") })),
+        stripeEvent("checkout.session.completed", checkoutSession({ id: "cs_A", customer: "cus_A", currency: "usd", amountTotal: 2000, mode: "subscription", created: at("2025-01-05T09:58:00"), subscription: "sub_A" }), at("2025-01-05T09:59:58"), { id: eventId() }),
+        stripeEvent("checkout.session.completed", checkoutSession({ id: "cs_8", customer: null, currency: "jpy", amountTotal: 5000, mode: "payment", created: at("2025-02-14T02:55:00"), paymentIntent: "pi_8" }), at("2025-02-14T03:00:01"), { id: eventId() }),
+        stripeEvent("invoice.paid", invoice({ id: "in_A1", customer: "cus_A", subscription: "sub_A", currency: "usd", amountDue: 2000, amountPaid: 2000, status: "paid", created: at("2025-01-05T10:00:00") }), at("2025-01-05T10:00:04"), { id: eventId() }),
         // A preview of the next invoice has no id; the invoices view leaves it out.
-        stripeEvent(eventId(), "invoice.upcoming", at("2025-03-07T12:00:00"), { ...invoice({ id: "in_upcoming", customer: "cus_B", subscription: "sub_B", currency: "usd", amountDue: 24000, amountPaid: 0, status: "draft", created: at("2025-03-07T12:00:00") }), id: undefined }),
+        stripeEvent("invoice.upcoming", { ...invoice({ id: "in_upcoming", customer: "cus_B", subscription: "sub_B", currency: "usd", amountDue: 24000, amountPaid: 0, status: "draft", created: at("2025-03-07T12:00:00") }), id: undefined }, at("2025-03-07T12:00:00"), { id: eventId() }),
     ];
 }
 
@@ -162,7 +168,9 @@ export function sampleEvents(): StripeEventDocument[] {
 export function writeSampleLake(): string {
     const lakeDir = fs.mkdtempSync(path.join(os.tmpdir(), "sample-lake-"));
     writeLake(lakeDir, sampleEvents());
-    const parked = stripeEvent("evt_1SampleDeadLetter0", "customer.subscription.created", at("2025-03-30T10:00:00"), subscription(sub("sub_X", "cus_X", "usd", "active", "2025-03-30T10:00:00", [item("si_X1", PRICES.usdMonthly20, 50)])));
+    const parked = stripeEvent("customer.subscription.created", subscription(sub("sub_X", "cus_X", "usd", "active", "2025-03-30T10:00:00", [item("si_X1", PRICES.usdMonthly20, 50)])), at("2025-03-30T10:00:00"), {
+        id: "evt_1SampleDeadLetter0",
+    });
     fs.mkdirSync(path.join(lakeDir, ".dead-letter"));
     fs.writeFileSync(path.join(lakeDir, ".dead-letter", `${parked.id}.json`), JSON.stringify(parked));
     return lakeDir;

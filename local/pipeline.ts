@@ -1,0 +1,122 @@
+/**
+ * The whole data path on this machine, built from the deployed pieces: the receiver from
+ * `createReceiver`, the rule's pattern from `buildEventPattern`, and the archive definition run by
+ * LocalWorkflow. Only AWS is replaced: EventBridge by an in-process bus with EventBridge's
+ * semantics (PutEvents accepts, the rule filters, the target runs asynchronously), S3 and SQS by
+ * folders (lake.ts).
+ */
+import type { PutEventsRequestEntry, PutEventsResponse } from "@aws-sdk/client-eventbridge";
+import type { LambdaFunctionURLEvent } from "aws-lambda";
+import { PipelineSettings } from "../components/args";
+import { buildEventPattern, matchesEventPattern } from "../components/routing/eventPattern";
+import { createReceiver, ReceiverResponse } from "../components/receiver/handler";
+import { EVENT_SOURCE } from "../components/lake/layout";
+import { toEventBridgeEvent } from "./eventBridge";
+import { LocalDeadLetterQueue, LocalLake } from "./lake";
+import { LocalWorkflow } from "./workflow";
+
+export type Outcome = "stored" | "oversize" | "ignored" | "parked" | "rejected" | "failed";
+
+/** What happened to one request or event, for the console and for tests. */
+export interface OutcomeRecord {
+    outcome: Outcome;
+    id?: string;
+    type?: string;
+    /** Lake key or dead-letter message id. */
+    where?: string;
+    /** The receiver's answer, for rejected and failed requests. */
+    detail?: string;
+}
+
+export interface LocalPipelineOptions {
+    settings: PipelineSettings;
+    lakeDir: string;
+    signingSecrets: string[];
+    /** See LocalWorkflowOptions.retryDelayMs. */
+    retryDelayMs?: number;
+    onOutcome?(record: OutcomeRecord): void;
+}
+
+export class LocalPipeline {
+    readonly lake: LocalLake;
+    readonly deadLetterQueue: LocalDeadLetterQueue;
+    readonly workflow: LocalWorkflow;
+    readonly pattern: Record<string, unknown>;
+    /** Injected faults: the bus refusing PutEvents; lake write failures live on `lake.failWrites`. */
+    readonly faults = { busUnavailable: false };
+    readonly counts: Record<Outcome | "received", number> = { received: 0, stored: 0, oversize: 0, ignored: 0, parked: 0, rejected: 0, failed: 0 };
+    private readonly inFlight = new Set<Promise<void>>();
+    private readonly receive: (event: LambdaFunctionURLEvent) => Promise<ReceiverResponse>;
+
+    constructor(private readonly options: LocalPipelineOptions) {
+        this.lake = new LocalLake(options.lakeDir);
+        this.deadLetterQueue = new LocalDeadLetterQueue(options.lakeDir);
+        this.workflow = new LocalWorkflow({ lake: this.lake, deadLetterQueue: this.deadLetterQueue, lakePrefix: options.settings.lakePrefix, retryDelayMs: options.retryDelayMs });
+        this.pattern = buildEventPattern(options.settings.eventTypes) as unknown as Record<string, unknown>;
+        this.receive = createReceiver({
+            signingSecrets: options.signingSecrets,
+            publish: (entries) => this.putEvents(entries),
+            archiveOversize: async (key, body) => {
+                await this.lake.putObject(key, body);
+                const event = JSON.parse(body) as { id: string; type: string };
+                this.record({ outcome: "oversize", id: event.id, type: event.type, where: key });
+            },
+            eventBusName: "local",
+            source: EVENT_SOURCE,
+            lakePrefix: options.settings.lakePrefix,
+        });
+    }
+
+    /** The function URL's view of one HTTP request. */
+    async handle(request: LambdaFunctionURLEvent): Promise<ReceiverResponse> {
+        this.counts.received += 1;
+        const response = await this.receive(request);
+        if (response.statusCode >= 400) {
+            this.record({ outcome: response.statusCode >= 500 ? "failed" : "rejected", detail: `${response.statusCode} ${response.body ?? ""}`.trim() });
+        }
+        return response;
+    }
+
+    /** A request the function URL itself refuses (too large) never reaches the receiver. */
+    refusedByFunctionUrl(detail: string): void {
+        this.counts.received += 1;
+        this.record({ outcome: "rejected", detail });
+    }
+
+    /** Resolves once every accepted event has reached its end (stored, ignored or parked). */
+    async idle(): Promise<void> {
+        while (this.inFlight.size > 0) {
+            await Promise.all([...this.inFlight]);
+        }
+    }
+
+    private record(record: OutcomeRecord): void {
+        this.counts[record.outcome] += 1;
+        this.options.onOutcome?.(record);
+    }
+
+    private async putEvents(entries: PutEventsRequestEntry[]): Promise<PutEventsResponse> {
+        if (this.faults.busUnavailable) {
+            throw Object.assign(new Error("injected fault: EventBridge is unavailable"), { name: "ServiceUnavailableException" });
+        }
+        const results = entries.map((entry) => {
+            const event = toEventBridgeEvent(entry);
+            const detail = event.detail as { id: string; type: string };
+            if (!matchesEventPattern(this.pattern, event as unknown as Record<string, unknown>)) {
+                this.record({ outcome: "ignored", id: detail.id, type: detail.type });
+                return { EventId: event.id };
+            }
+            // Like the rule's target, the workflow runs after PutEvents has answered.
+            const delivery = this.workflow
+                .run(event)
+                .then(
+                    (result) => this.record(result.status === "stored" ? { outcome: "stored", id: detail.id, type: detail.type, where: result.key } : { outcome: "parked", id: detail.id, type: detail.type, where: result.messageId }),
+                    (error: Error) => this.record({ outcome: "failed", id: detail.id, type: detail.type, detail: error.message }),
+                )
+                .finally(() => this.inFlight.delete(delivery));
+            this.inFlight.add(delivery);
+            return { EventId: event.id };
+        });
+        return { FailedEntryCount: 0, Entries: results };
+    }
+}

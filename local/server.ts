@@ -1,0 +1,83 @@
+/**
+ * An HTTP server standing in for the Lambda function URL: it turns each request into the
+ * payload-format-2.0 event the function URL would send and answers with the receiver's response.
+ * https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html
+ */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { LambdaFunctionURLEvent } from "aws-lambda";
+import { LocalPipeline } from "./pipeline";
+
+/** Largest request body a function URL accepts. */
+export const FUNCTION_URL_MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+
+/** Function URLs pass text bodies as strings and everything else base64-encoded. */
+const TEXT_CONTENT = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|[^;]*\+json)/i;
+
+export function toFunctionUrlEvent(request: http.IncomingMessage, body: Buffer): LambdaFunctionURLEvent {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers)) {
+        if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(",") : value;
+    }
+    const text = TEXT_CONTENT.test(headers["content-type"] ?? "");
+    const now = Date.now();
+    return {
+        version: "2.0",
+        routeKey: "$default",
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers,
+        requestContext: {
+            accountId: "anonymous",
+            apiId: "local",
+            domainName: headers.host ?? "localhost",
+            domainPrefix: "local",
+            http: { method: request.method ?? "GET", path: url.pathname, protocol: `HTTP/${request.httpVersion}`, sourceIp: request.socket.remoteAddress ?? "", userAgent: headers["user-agent"] ?? "" },
+            requestId: `${now}-${Math.random().toString(36).slice(2)}`,
+            routeKey: "$default",
+            stage: "$default",
+            time: new Date(now).toUTCString(),
+            timeEpoch: now,
+        },
+        body: body.length === 0 ? undefined : text ? body.toString("utf8") : body.toString("base64"),
+        isBase64Encoded: body.length > 0 && !text,
+    };
+}
+
+/** Starts the server; resolves once it listens, rejects with the listen error (e.g. EADDRINUSE). */
+export function startServer(pipeline: LocalPipeline, port: number, host = "127.0.0.1"): Promise<http.Server & { port: number }> {
+    const server = http.createServer((request, response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let tooLarge = false;
+        request.on("data", (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > FUNCTION_URL_MAX_REQUEST_BYTES) tooLarge = true;
+            else chunks.push(chunk);
+        });
+        request.on("end", async () => {
+            if (tooLarge) {
+                // The function URL refuses such requests before the function runs.
+                const error = "request body larger than the function URL accepts (6 MB)";
+                pipeline.refusedByFunctionUrl(`413 ${error}`);
+                response.writeHead(413, { "content-type": "application/json" }).end(JSON.stringify({ error }));
+                return;
+            }
+            try {
+                const result = await pipeline.handle(toFunctionUrlEvent(request, Buffer.concat(chunks)));
+                response.writeHead(result.statusCode, result.headers).end(result.body);
+            } catch (error) {
+                // A crash of the function is a 502 at the function URL.
+                response.writeHead(502, { "content-type": "application/json" }).end(JSON.stringify({ error: (error as Error).message }));
+            }
+        });
+    });
+    return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+            server.off("error", reject);
+            resolve(Object.assign(server, { port: (server.address() as AddressInfo).port }));
+        });
+    });
+}

@@ -1,0 +1,70 @@
+/**
+ * Reads a stack's `Pulumi.<stack>.yaml` the way `pulumi.Config` would, without the Pulumi CLI,
+ * and validates it with the component's own `resolveSettings`, so a config that would fail
+ * `pulumi preview` fails here with the same message.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { PipelineSettings, resolveSettings } from "../components/args";
+import { CONFIG_NAMESPACE, ConfigReader, PipelineConfig, readPipelineConfig } from "../stackConfig";
+
+export interface LocalStackConfig extends PipelineConfig {
+    stack: string;
+    file: string;
+    settings: PipelineSettings;
+    /** `aws:region` of the stack, when set. */
+    region?: string;
+}
+
+/** Pulumi stores every config value as a string; YAML may also hold numbers, booleans and lists. */
+function yamlReader(values: Record<string, unknown>, file: string): ConfigReader {
+    const raw = (key: string): unknown => values[`${CONFIG_NAMESPACE}:${key}`];
+    const fail = (key: string, value: unknown, expected: string): never => {
+        throw new Error(`${file}: ${CONFIG_NAMESPACE}:${key} is ${JSON.stringify(value)}, expected ${expected}`);
+    };
+    return {
+        string: (key) => {
+            const v = raw(key);
+            return v === undefined || v === null ? undefined : typeof v === "string" || typeof v === "number" ? String(v) : fail(key, v, "a string");
+        },
+        number: (key) => {
+            const v = raw(key);
+            if (v === undefined || v === null) return undefined;
+            const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
+            return Number.isNaN(n) ? fail(key, v, "a number") : n;
+        },
+        boolean: (key) => {
+            const v = raw(key);
+            if (v === undefined || v === null) return undefined;
+            if (v === true || v === "true") return true;
+            if (v === false || v === "false") return false;
+            return fail(key, v, "true or false");
+        },
+        object: <T>(key: string) => {
+            const v = raw(key);
+            return (typeof v === "string" ? JSON.parse(v) : v ?? undefined) as T | undefined;
+        },
+    };
+}
+
+/** Loads and validates `Pulumi.<stack>.yaml` from `projectDir`; throws one clear error when it cannot. */
+export function loadStackConfig(stack: string, projectDir: string = path.resolve(__dirname, "..")): LocalStackConfig {
+    const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (error) {
+        throw new Error(`cannot read the config of stack "${stack}": ${file} (${(error as NodeJS.ErrnoException).code ?? error}). Use --stack with an existing Pulumi.<stack>.yaml.`);
+    }
+    let document: unknown;
+    try {
+        document = parse(text);
+    } catch (error) {
+        throw new Error(`${file} is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+    }
+    const values = (document as { config?: Record<string, unknown> } | null)?.config ?? {};
+    const config = readPipelineConfig(yamlReader(values, file));
+    const region = values["aws:region"];
+    return { ...config, stack, file, settings: resolveSettings(config.name, config.args), region: typeof region === "string" ? region : undefined };
+}

@@ -1,0 +1,73 @@
+/**
+ * Redrive: sends events parked in the dead-letter queue back through the archive workflow.
+ *
+ * A message is deleted only once its event is safe: written to the lake, or parked anew by the
+ * workflow itself (an execution that ends in the `StripeEventArchiveFailed` Fail state has already
+ * sent its own copy to the queue). Anything else (an execution that failed for another reason, a
+ * message that is not an event) stays in the queue and is reported.
+ */
+import { ARCHIVE_FAILED_ERROR } from "../components/workflow/definition";
+import type { EventBridgeEvent } from "../local/eventBridge";
+
+export interface QueuedMessage {
+    /** What `delete` needs (SQS receipt handle, or the local message id). */
+    handle: string;
+    body: string;
+}
+
+/** The dead-letter queue: SQS in the cloud, a folder locally. */
+export interface ParkedEvents {
+    /**
+     * Next batch of messages; empty when done. A redrive must end even while the fault lasts and the
+     * workflow keeps parking fresh copies, so sources only hand out what was queued when it began.
+     */
+    receive(): Promise<QueuedMessage[]>;
+    delete(handle: string): Promise<void>;
+}
+
+/** How one execution of the workflow ended: stored, parked again, or failed otherwise. */
+export type ExecutionResult = { status: "stored" } | { status: "failed"; error: string };
+
+/** What a redrive did. It stops early when a write fails again: the fault is not cleared yet. */
+export interface RedriveReport {
+    received: number;
+    stored: number;
+    /** The write failed again; the workflow parked a fresh copy and the old message was removed. */
+    parkedAgain: number;
+    /** Left in the queue: not an event, or the execution failed without parking. */
+    kept: number;
+    problems: string[];
+}
+
+export async function redrive(queue: ParkedEvents, execute: (event: EventBridgeEvent) => Promise<ExecutionResult>): Promise<RedriveReport> {
+    const report: RedriveReport = { received: 0, stored: 0, parkedAgain: 0, kept: 0, problems: [] };
+    for (let batch = await queue.receive(); batch.length > 0 && report.parkedAgain === 0; batch = await queue.receive()) {
+        for (const message of batch) {
+            if (report.parkedAgain > 0) {
+                break;
+            }
+            report.received += 1;
+            let event: EventBridgeEvent;
+            try {
+                event = JSON.parse(message.body);
+                if (typeof event?.detail !== "object" || event.detail === null) throw new Error("no detail");
+            } catch {
+                report.kept += 1;
+                report.problems.push(`message ${message.handle}: not an EventBridge event, left in the queue`);
+                continue;
+            }
+            const result = await execute(event);
+            if (result.status === "stored") {
+                await queue.delete(message.handle);
+                report.stored += 1;
+            } else if (result.error === ARCHIVE_FAILED_ERROR) {
+                await queue.delete(message.handle);
+                report.parkedAgain += 1;
+            } else {
+                report.kept += 1;
+                report.problems.push(`event ${(event.detail as { id?: string }).id ?? "?"}: ${result.error}, left in the queue`);
+            }
+        }
+    }
+    return report;
+}
