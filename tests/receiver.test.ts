@@ -1,3 +1,5 @@
+import { selectEventTypes } from "../components/events/eventTypes";
+import { buildEventPattern } from "../components/routing/eventPattern";
 import * as assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
@@ -411,6 +413,25 @@ describe("receiver", function () {
             assert.deepEqual(writes, [{ key: objectKey("events", event), body: JSON.stringify(event) }]);
             assert.equal(writes[0].key, `events/type=checkout.session.completed/dt=${new Date((NOW - 2) * 1000).toISOString().slice(0, 10)}/evt_1QAbCdEfGhIjKlMnOpQrStUv.json`);
             assert.deepEqual([h.lines[0].outcome, h.lines[0].bytes], ["archived", Buffer.byteLength(body)]);
+        });
+
+        it("applies the rule's pattern to oversize events, which bypass the bus: a type the rule drops is acknowledged, not stored", async function () {
+            const pattern = buildEventPattern(selectEventTypes(["invoice.*"])) as unknown as Record<string, unknown>;
+            const dropped = harness({ eventPattern: pattern });
+            const response = await dropped.receive(signedDelivery(stripeEventBody({ minBytes: 300_000, type: "payment_intent.succeeded" })));
+            assert.equal(response.statusCode, 200);
+            assert.deepEqual([dropped.archived, dropped.published], [[], []]);
+            assert.deepEqual([dropped.lines[0].outcome, dropped.lines[0].eventType], ["ignored", "payment_intent.succeeded"]);
+
+            const kept = harness({ eventPattern: pattern });
+            assert.equal((await kept.receive(signedDelivery(stripeEventBody({ minBytes: 300_000, type: "invoice.paid" })))).statusCode, 200);
+            assert.equal(kept.archived.length, 1);
+            assert.equal(kept.lines[0].outcome, "archived");
+
+            // Events of normal size still go to the bus, where the rule itself filters them.
+            const small = harness({ eventPattern: pattern });
+            assert.equal((await small.receive(signedDelivery(stripeEventBody({ type: "payment_intent.succeeded" })))).statusCode, 200);
+            assert.equal(small.published.length, 1);
         });
 
         it("answers 500 when the oversize write fails", async function () {

@@ -15,6 +15,7 @@ const ENV = {
     [RECEIVER_ENV.lakeBucket]: "stripe-lake-a1b2c3d",
     [RECEIVER_ENV.lakePrefix]: "stripe/events",
     [RECEIVER_ENV.signingSecretArn]: "arn:aws:secretsmanager:us-east-1:123456789012:secret:stripe-signing-secret-AbCdEf",
+    [RECEIVER_ENV.eventPattern]: JSON.stringify({ source: ["stripe-analytics.webhook"], "detail-type": ["checkout.session.completed"] }),
 };
 
 interface SdkCall {
@@ -113,6 +114,13 @@ describe("receiver bundle", function () {
             ContentType: "application/json",
         });
         assert.ok(!c.calls.some((call) => call.command === "PutEventsCommand"));
+    });
+
+    it("does not store an oversize event of a type outside the rule's pattern from EVENT_PATTERN", async function () {
+        const c = container();
+        assert.equal((await c.handler(signedDelivery(stripeEventBody({ minBytes: 300_000, type: "invoice.paid" })))).statusCode, 200);
+        assert.deepEqual(c.calls.map((call) => call.command), ["GetSecretValueCommand"]);
+        assert.equal(c.lines[0].outcome, "ignored");
     });
 
     it("answers 500 when the secret cannot be read at cold start, and reads it again on the next request", async function () {

@@ -11,6 +11,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type P
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { DEFAULT_LAKE_PREFIX, EVENT_SOURCE, objectKey } from "../lake/layout";
+import { matchesEventPattern } from "../routing/eventPattern";
 import { DEFAULT_TOLERANCE_SECONDS, WebhookVerifier, type Verified } from "./verify";
 
 /** Environment variables the component sets on the function; the handler reads nothing else. */
@@ -20,6 +21,8 @@ export const RECEIVER_ENV = {
     lakeBucket: "LAKE_BUCKET",
     lakePrefix: "LAKE_PREFIX",
     signingSecretArn: "SIGNING_SECRET_ARN",
+    /** The rule's event pattern (JSON), applied by the receiver itself to oversize events. */
+    eventPattern: "EVENT_PATTERN",
 } as const;
 
 export interface ReceiverResponse {
@@ -31,8 +34,11 @@ export interface ReceiverResponse {
 /** The one structured log line of a request. It carries no payload, header value or secret. */
 export interface ReceiverLogLine {
     level: "info" | "warn" | "error";
-    /** published: on the bus; archived: oversize, written to the lake; rejected: 4xx; failed: 5xx, Stripe retries. */
-    outcome: "published" | "archived" | "rejected" | "failed";
+    /**
+     * published: on the bus; archived: oversize, written to the lake; ignored: oversize of a type the
+     * rule does not archive; rejected: 4xx; failed: 5xx, Stripe retries.
+     */
+    outcome: "published" | "archived" | "ignored" | "rejected" | "failed";
     status: number;
     /** Why a request was rejected or failed (`Rejected["code"]` of verify.ts, or one of the failure codes here). */
     code?: string;
@@ -67,6 +73,12 @@ export interface ReceiverOptions {
     source?: string;
     /** Lake key prefix for oversize events. Default: "events". */
     lakePrefix?: string;
+    /**
+     * The rule's event pattern. Oversize events bypass the bus and with it the rule, so the
+     * receiver applies the pattern to them itself: one the rule would drop is answered 200 and not
+     * stored. Default: none (every oversize event is stored).
+     */
+    eventPattern?: Record<string, unknown>;
     /**
      * Re-reads the signing secrets from their store. Called when no signature matches, at most once
      * per `secretReloadIntervalSeconds`, so a warm container picks up a rotated secret without an
@@ -172,6 +184,9 @@ export function createReceiver(options: ReceiverOptions): Receiver {
             respond(500, { error: `${message}; Stripe will retry` }, { level: "error", outcome: "failed", status: 500, code, ...about, error });
 
         if (stateInputBytes(bytes, event.type, source) > MAX_STATE_INPUT_BYTES) {
+            if (options.eventPattern && !matchesEventPattern(options.eventPattern, { source, "detail-type": event.type, detail: event })) {
+                return respond(200, { received: event.id }, { level: "info", outcome: "ignored", status: 200, ...about });
+            }
             // Compact JSON, as the state machine writes it (States.JsonToString), at the key it would use.
             try {
                 await options.archiveOversize(objectKey(lakePrefix, event), JSON.stringify(event));
@@ -288,6 +303,7 @@ async function initialise(): Promise<Receiver> {
         eventBusName: env.eventBusName,
         source: env.eventSource,
         lakePrefix: env.lakePrefix,
+        eventPattern: JSON.parse(env.eventPattern),
     });
 }
 
