@@ -212,6 +212,9 @@ function resolveMetrics(requested: string[] | undefined, athena: boolean, eventT
     if (requested === undefined) {
         return athena ? availableMetrics(eventTypes) : [];
     }
+    if (!Array.isArray(requested)) {
+        throw new PipelineConfigError("analyticsMetrics", requested, "must be a list of metric names", `write it as a YAML list, e.g. pulumi config set --path 'stripe-analytics:analyticsMetrics[0]' payments`);
+    }
     if (!athena && requested.length > 0) {
         throw new PipelineConfigError("analyticsMetrics", requested, "saved queries live in the Athena workgroup, which athena: false leaves out", "remove analyticsMetrics, or set athena to true (the default)");
     }

@@ -158,7 +158,7 @@ describe("analytics (mocked deployment)", function () {
             });
         });
 
-        it("keeps query results in a private, encrypted, TLS-only bucket that expires them", function () {
+        it("keeps query results in a private, owner-enforced, encrypted, TLS-only bucket that expires them", function () {
             const results = find("aws:s3/bucket:Bucket", "athena-results").inputs;
             assert.equal(results.forceDestroy, true);
             assert.deepEqual(find("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "athena-results-public-access").inputs, {
@@ -167,6 +167,10 @@ describe("analytics (mocked deployment)", function () {
                 blockPublicPolicy: true,
                 ignorePublicAcls: true,
                 restrictPublicBuckets: true,
+            });
+            assert.deepEqual(find("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "athena-results-ownership").inputs, {
+                bucket: "billing-athena-results-id",
+                rule: { objectOwnership: "BucketOwnerEnforced" },
             });
             assert.deepEqual(find("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "athena-results-encryption").inputs.rules, [
                 { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false },
@@ -400,6 +404,13 @@ describe("analytics (mocked deployment)", function () {
                 { extraEventTypes: ["customer.subscription.deleted"], analyticsMetrics: ["mrr", "payments"] },
                 'Invalid analyticsMetrics[1] "payments": it needs the event types payment_intent.succeeded, payment_intent.payment_failed, which are not archived. ' +
                     'Fix: add "payment_intent.succeeded" and "payment_intent.payment_failed" (or the family, e.g. "payment_intent.*") to extraEventTypes, or remove "payments" from analyticsMetrics',
+            );
+        });
+
+        it("metrics given as one string", function () {
+            refuses(
+                { analyticsMetrics: "mrr" },
+                `Invalid analyticsMetrics "mrr": must be a list of metric names. Fix: write it as a YAML list, e.g. pulumi config set --path 'stripe-analytics:analyticsMetrics[0]' payments`,
             );
         });
 

@@ -3,6 +3,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { objectKey, parseObjectKey } from "../components/lake/layout";
 import { renderText } from "../scripts/report";
 import { renderHtml } from "../scripts/report/html";
 import { LakeDatabase, openLake } from "../scripts/report/lake";
@@ -188,6 +189,14 @@ describe("local report edge cases", function () {
         } finally {
             lake.close();
         }
+    });
+
+    it("reads partitions back from keys of the lake layout only", function () {
+        const key = objectKey("stripe/events", { id: "evt_1Key", type: "invoice.paid", created: at("2025-04-01T23:59:59") });
+        assert.deepEqual(parseObjectKey("stripe/events", key), { type: "invoice.paid", dt: "2025-04-01", id: "evt_1Key" });
+        assert.equal(parseObjectKey("events", key), undefined, "another prefix");
+        assert.equal(parseObjectKey("stripe/events", "stripe/events/type=invoice.paid/dt=2025-04-01/evt_1Key.json.1f2e.tmp"), undefined, "a file being written");
+        assert.equal(parseObjectKey("stripe/events", "stripe/events/type=invoice.paid/evt_1Key.json"), undefined, "no dt partition");
     });
 
     it("names the event file that is not JSON", async function () {

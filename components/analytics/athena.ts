@@ -24,7 +24,8 @@ export function analyticsIdBase(name: string): string {
 }
 
 /**
- * The results bucket of the workgroup: private, encrypted like the lake, TLS-only, results expire.
+ * The results bucket of the workgroup: private, owner-enforced (no ACLs), encrypted like the lake,
+ * TLS-only, results expire.
  * Query results are disposable, so it is emptied and deleted with the stack.
  */
 function createResultsBucket(ctx: PartContext): aws.s3.Bucket {
@@ -35,6 +36,7 @@ function createResultsBucket(ctx: PartContext): aws.s3.Bucket {
         { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
         { parent },
     );
+    new aws.s3.BucketOwnershipControls(`${name}-athena-results-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent });
     new aws.s3.BucketServerSideEncryptionConfiguration(
         `${name}-athena-results-encryption`,
         {

@@ -40,6 +40,7 @@ export const EXPECTED_CHILDREN: [string, string][] = [
     ["aws:glue/catalogTable:CatalogTable", "view-payment-intents"],
     ["aws:s3/bucket:Bucket", "athena-results"],
     ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "athena-results-public-access"],
+    ["aws:s3/bucketOwnershipControls:BucketOwnershipControls", "athena-results-ownership"],
     ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "athena-results-encryption"],
     ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "athena-results-lifecycle"],
     ["aws:s3/bucketPolicy:BucketPolicy", "athena-results-policy"],
