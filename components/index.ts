@@ -5,7 +5,17 @@ export { DEFAULT_EVENT_TYPES, EventTypeSelection, selectEventTypes, suggestEvent
 export { STRIPE_EVENT_TYPES } from "./events/catalog.generated";
 export { DEFAULT_LAKE_PREFIX, EVENT_SOURCE, objectKey, eventDate } from "./lake/layout";
 export { buildEventPattern, matchesEventPattern, StripeEventPattern } from "./routing/eventPattern";
-export { buildArchiveDefinition, buildArchiveStates, ArchiveStatesOptions, ARCHIVE_FAILED_ERROR } from "./workflow/definition";
+export {
+    buildArchiveDefinition,
+    buildArchiveStates,
+    archiveStateNames,
+    ArchiveStatesOptions,
+    ArchiveStateNames,
+    ARCHIVE_FAILED_ERROR,
+    DEFAULT_EVENT_PATH,
+    DEFAULT_TIME_PATH,
+} from "./workflow/definition";
+export { archiveStepStatements, ArchiveStepPolicyOptions, PolicyStatement } from "./iam";
 export * as policies from "./iam";
 export { DATA_SET_OWNER_ACTIONS, DATA_SOURCE_OWNER_ACTIONS, QUICKSIGHT_MANIFEST_KEY } from "./analytics";
 export { bundleReceiver } from "./receiver/bundle";
