@@ -41,6 +41,10 @@ export function readPipelineConfig(read: ConfigReader): PipelineConfig {
             deadLetterRetentionDays: read.number("deadLetterRetentionDays"),
             quicksightPrincipalArn: read.string("quicksightPrincipalArn"),
             tags: read.object<Record<string, string>>("tags"),
+            existingBucketName: read.string("existingBucketName"),
+            existingBucketKmsKeyArn: read.string("existingBucketKmsKeyArn"),
+            existingEventBusName: read.string("existingEventBusName"),
+            existingEventBusArn: read.string("existingEventBusArn"),
         },
     };
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PipelineConfigError } from "./errors";
 import { EventTypeSelection, selectEventTypes } from "./events/eventTypes";
+import { ExistingResources, resolveExistingResources } from "./existingResources";
 import { DEFAULT_LAKE_PREFIX, validateLakePrefix } from "./lake/layout";
 
 /**
@@ -79,6 +80,28 @@ export interface StripeAnalyticsPipelineArgs {
     quicksightPrincipalArn?: pulumi.Input<string>;
     /** Tags added to every taggable resource. Default: none. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
+     * Name of an existing S3 bucket (same account and region) to write the lake into instead of
+     * creating one. The component then changes nothing about that bucket: its public access block,
+     * encryption, versioning, lifecycle and policy stay its owner's (README: Reuse). Cannot be
+     * combined with `kmsKeyArn`, `quicksightPrincipalArn`, `retainBucketOnDelete`,
+     * `expireEventsAfterDays` or `noncurrentVersionExpirationDays`. Default: create the bucket.
+     */
+    existingBucketName?: string;
+    /**
+     * ARN of the KMS key an existing bucket (`existingBucketName`) encrypts with (SSE-KMS); the
+     * writers get `kms:GenerateDataKey`/`kms:Decrypt` on it, nothing else changes. Default: none
+     * (the existing bucket uses SSE-S3).
+     */
+    existingBucketKmsKeyArn?: pulumi.Input<string>;
+    /**
+     * Name of an existing custom EventBridge bus (same account and region) for the receiver to
+     * publish to and the rule to live on, instead of creating one. Needs `existingEventBusArn`.
+     * Default: create the bus.
+     */
+    existingEventBusName?: string;
+    /** ARN of the bus named by `existingEventBusName`; the IAM policies use it. Default: none. */
+    existingEventBusArn?: string;
 }
 
 /** The workflow types Step Functions offers. */
@@ -88,7 +111,7 @@ export const WORKFLOW_TYPES = ["EXPRESS", "STANDARD"] as const;
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /** Validated arguments with every default applied: what the parts are built from. */
-export interface PipelineSettings {
+export interface PipelineSettings extends ExistingResources {
     eventTypes: EventTypeSelection;
     lakePrefix: string;
     expireEventsAfterDays?: number;
@@ -138,9 +161,10 @@ export function resolveSettings(name: string, args: StripeAnalyticsPipelineArgs)
     if (!Array.isArray(extraEventTypes)) {
         throw new PipelineConfigError("extraEventTypes", extraEventTypes, "must be a list of event types", `write it as a YAML list, e.g. pulumi config set --path 'stripe-analytics:extraEventTypes[0]' payment_intent.*`);
     }
+    const lakePrefix = validateLakePrefix(args.lakePrefix ?? DEFAULT_LAKE_PREFIX);
     return {
         eventTypes: selectEventTypes(extraEventTypes),
-        lakePrefix: validateLakePrefix(args.lakePrefix ?? DEFAULT_LAKE_PREFIX),
+        lakePrefix,
         expireEventsAfterDays: integerIn("expireEventsAfterDays", args.expireEventsAfterDays, 1, 36500, "days", "never expire"),
         noncurrentVersionExpirationDays: integerIn("noncurrentVersionExpirationDays", args.noncurrentVersionExpirationDays, 1, 36500, "days", "30") ?? 30,
         retainBucketOnDelete: args.retainBucketOnDelete ?? true,
@@ -150,5 +174,6 @@ export function resolveSettings(name: string, args: StripeAnalyticsPipelineArgs)
         retryMaximumEventAgeSeconds: integerIn("retryMaximumEventAgeSeconds", args.retryMaximumEventAgeSeconds, 60, 86400, "seconds", "86400") ?? 86400,
         retryMaximumAttempts: integerIn("retryMaximumAttempts", args.retryMaximumAttempts, 0, 185, "attempts", "185") ?? 185,
         deadLetterRetentionDays: integerIn("deadLetterRetentionDays", args.deadLetterRetentionDays, 1, 14, "days", "14") ?? 14,
+        ...resolveExistingResources(args, lakePrefix),
     };
 }

@@ -1,4 +1,4 @@
-export { StripeAnalyticsPipeline } from "./pipeline";
+export { StripeAnalyticsPipeline, PIPELINE_TYPE } from "./pipeline";
 export { StripeAnalyticsPipelineArgs, PipelineSettings, resolveSettings, WORKFLOW_TYPES, LOG_RETENTION_DAYS } from "./args";
 export { PipelineConfigError } from "./errors";
 export { DEFAULT_EVENT_TYPES, EventTypeSelection, selectEventTypes, suggestEventType } from "./events/eventTypes";
