@@ -78,6 +78,17 @@ function withoutDescription(property: object): object {
     return rest;
 }
 
+/** The schema has exactly the declared properties (at least the known ones), each of the form its declared type maps to. */
+function assertDeclaredInSchema(kind: string, declared: DeclaredProperty[], known: string[], properties: Record<string, object>, forms: Record<string, object>): void {
+    assert.deepEqual(known.filter((name) => !declared.some((d) => d.name === name)), [], `${kind}s missing from the source`);
+    assert.deepEqual(Object.keys(properties).sort(), declared.map((d) => d.name).sort());
+    for (const d of declared) {
+        const form = forms[d.type];
+        assert.ok(form, `${kind} ${d.name} has type ${d.type}, which has no expected schema form here: use one of ${Object.keys(forms).join(", ")} or add it deliberately`);
+        assert.deepEqual(withoutDescription(properties[d.name]), { ...form, ...(d.optional ? { optional: true } : {}) }, d.name);
+    }
+}
+
 describe("component package (schema inferred by the Pulumi SDK's component analyzer)", function () {
     // The analyzer builds a TypeScript program of the whole project.
     this.timeout(120000);
@@ -105,13 +116,9 @@ describe("component package (schema inferred by the Pulumi SDK's component analy
 
     it("has every argument of StripeAnalyticsPipelineArgs as an input of the type its declaration maps to", function () {
         const declared = declaredArgs();
-        assert.deepEqual(KNOWN_ARGS.filter((name) => !declared.some((d) => d.name === name)), []);
         const inputs = resource().inputProperties ?? {};
-        assert.deepEqual(Object.keys(inputs).sort(), declared.map((d) => d.name).sort());
+        assertDeclaredInSchema("argument", declared, KNOWN_ARGS, inputs, EXPECTED_INPUT);
         for (const d of declared) {
-            const expected = EXPECTED_INPUT[d.type];
-            assert.ok(expected, `argument ${d.name} has type ${d.type}, which has no expected schema form here: use one of ${Object.keys(EXPECTED_INPUT).join(", ")} or add it deliberately`);
-            assert.deepEqual(withoutDescription(inputs[d.name]), { ...expected, ...(d.optional ? { optional: true } : {}) }, d.name);
             assert.equal(inputs[d.name].description, d.doc, `${d.name}: the schema documents the argument with its JSDoc`);
             assert.match(d.doc, /Default/, `${d.name}: every argument documents its default`);
         }
@@ -121,14 +128,7 @@ describe("component package (schema inferred by the Pulumi SDK's component analy
 
     it("has every output field of the class as an output of the type its declaration maps to", function () {
         const declared = declaredOutputs();
-        assert.deepEqual(KNOWN_OUTPUTS.filter((name) => !declared.some((d) => d.name === name)), []);
-        const outputs = resource().properties ?? {};
-        assert.deepEqual(Object.keys(outputs).sort(), declared.map((d) => d.name).sort());
-        for (const d of declared) {
-            const expected = EXPECTED_OUTPUT[d.type];
-            assert.ok(expected, `output ${d.name} has type ${d.type}, which has no expected schema form here: use one of ${Object.keys(EXPECTED_OUTPUT).join(", ")} or add it deliberately`);
-            assert.deepEqual(withoutDescription(outputs[d.name]), expected, d.name);
-        }
+        assertDeclaredInSchema("output", declared, KNOWN_OUTPUTS, resource().properties ?? {}, EXPECTED_OUTPUT);
         assert.deepEqual(resource().required, declared.filter((d) => !d.type.includes("undefined")).map((d) => d.name).sort());
     });
 
