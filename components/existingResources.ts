@@ -32,7 +32,10 @@ const BUCKET_NAME_PATTERN = /^(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  */
 const EVENT_BUS_ARN_PATTERN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/([A-Za-z0-9._/-]{1,256})$/;
 
-/** Partner event buses (SaaS integrations such as Stripe's own) only take events from their partner. */
+/**
+ * Partner event buses (SaaS integrations such as Stripe's own) only take events from their partner.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-saas.html
+ */
 const PARTNER_BUS_PREFIX = "aws.partner/";
 
 /** How an Input argument appears in a message: its value when plain, a marker when it is an Output. */
