@@ -25,3 +25,5 @@ export const stateMachineArn = pipeline.stateMachineArn;
 export const deadLetterQueueUrl = pipeline.deadLetterQueueUrl;
 export const webhookEndpointId = pipeline.webhookEndpointId;
 export const dataSetArn = pipeline.dataSetArn;
+export const eventArchiveArn = pipeline.eventArchiveArn;
+export const alarmTopicArn = pipeline.alarmTopicArn;

@@ -45,6 +45,11 @@ export function readPipelineConfig(read: ConfigReader): PipelineConfig {
             existingBucketKmsKeyArn: read.string("existingBucketKmsKeyArn"),
             existingEventBusName: read.string("existingEventBusName"),
             existingEventBusArn: read.string("existingEventBusArn"),
+            alarmTopicArn: read.string("alarmTopicArn"),
+            createAlarmTopic: read.boolean("createAlarmTopic"),
+            alarmEmail: read.string("alarmEmail"),
+            noEventsAlarmHours: read.number("noEventsAlarmHours"),
+            archiveRetentionDays: read.number("archiveRetentionDays"),
         },
     };
 }

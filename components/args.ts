@@ -81,6 +81,34 @@ export interface StripeAnalyticsPipelineArgs {
     /** Tags added to every taggable resource. Default: none. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /**
+     * ARN of an existing SNS topic the alarms notify (on ALARM and back to OK). Its policy must let
+     * `cloudwatch.amazonaws.com` publish, and if it is encrypted, its KMS key must let CloudWatch
+     * use it. Cannot be combined with `createAlarmTopic`. Default: none.
+     */
+    alarmTopicArn?: pulumi.Input<string>;
+    /**
+     * Create an SNS topic for the alarms, encrypted with its own KMS key whose policy, like the
+     * topic's, lets CloudWatch alarms of this account publish. Default: false (the alarms exist
+     * and show in the CloudWatch console, but notify no one unless `alarmTopicArn` is set).
+     */
+    createAlarmTopic?: boolean;
+    /**
+     * Email address subscribed to the created alarm topic; AWS mails a confirmation link first.
+     * Needs `createAlarmTopic: true`. Default: none.
+     */
+    alarmEmail?: string;
+    /**
+     * Alarm when no Stripe event has reached the archive workflow for this many hours (1 to 168,
+     * CloudWatch's 7-day evaluation limit). Meant for accounts with steady traffic; a quiet account
+     * would page for nothing. Default: off.
+     */
+    noEventsAlarmHours?: number;
+    /**
+     * Days the EventBridge archive of the bus keeps events for `npm run replay` (1 to 36500).
+     * Default: 30.
+     */
+    archiveRetentionDays?: number;
+    /**
      * Name of an existing S3 bucket (same account and region) to write the lake into instead of
      * creating one. The component then changes nothing about that bucket: its public access block,
      * encryption, versioning, lifecycle and policy stay its owner's (README: Reuse). Cannot be
@@ -123,7 +151,14 @@ export interface PipelineSettings extends ExistingResources {
     retryMaximumEventAgeSeconds: number;
     retryMaximumAttempts: number;
     deadLetterRetentionDays: number;
+    createAlarmTopic: boolean;
+    alarmEmail?: string;
+    noEventsAlarmHours?: number;
+    archiveRetentionDays: number;
 }
+
+/** Enough to catch a missing `@` or domain; SNS itself rejects what this lets through. */
+const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /**
  * Component names become the start of every physical name (S3 buckets: lowercase, at most 63
@@ -157,6 +192,19 @@ export function resolveSettings(name: string, args: StripeAnalyticsPipelineArgs)
         const nearest = LOG_RETENTION_DAYS.reduce((a, b) => (Math.abs(b - logRetentionDays) < Math.abs(a - logRetentionDays) ? b : a));
         throw new PipelineConfigError("logRetentionDays", logRetentionDays, "CloudWatch Logs accepts only certain retention periods", `use ${nearest} or another of ${LOG_RETENTION_DAYS.join(", ")}`);
     }
+    const createAlarmTopic = args.createAlarmTopic ?? false;
+    if (createAlarmTopic && args.alarmTopicArn !== undefined) {
+        throw new PipelineConfigError("createAlarmTopic", true, "alarmTopicArn is set as well, and the alarms notify one topic", "remove createAlarmTopic to use the existing topic, or remove alarmTopicArn to create one");
+    }
+    const alarmEmail = args.alarmEmail;
+    if (alarmEmail !== undefined) {
+        if (!createAlarmTopic) {
+            throw new PipelineConfigError("alarmEmail", alarmEmail, "only the topic this component creates is subscribed", "set createAlarmTopic: true, or subscribe the address to your own alarmTopicArn topic where that topic is managed");
+        }
+        if (!EMAIL_PATTERN.test(alarmEmail)) {
+            throw new PipelineConfigError("alarmEmail", alarmEmail, "not an email address", "use an address such as \"oncall@example.com\"");
+        }
+    }
     const extraEventTypes = args.extraEventTypes ?? [];
     if (!Array.isArray(extraEventTypes)) {
         throw new PipelineConfigError("extraEventTypes", extraEventTypes, "must be a list of event types", `write it as a YAML list, e.g. pulumi config set --path 'stripe-analytics:extraEventTypes[0]' payment_intent.*`);
@@ -174,6 +222,10 @@ export function resolveSettings(name: string, args: StripeAnalyticsPipelineArgs)
         retryMaximumEventAgeSeconds: integerIn("retryMaximumEventAgeSeconds", args.retryMaximumEventAgeSeconds, 60, 86400, "seconds", "86400") ?? 86400,
         retryMaximumAttempts: integerIn("retryMaximumAttempts", args.retryMaximumAttempts, 0, 185, "attempts", "185") ?? 185,
         deadLetterRetentionDays: integerIn("deadLetterRetentionDays", args.deadLetterRetentionDays, 1, 14, "days", "14") ?? 14,
+        createAlarmTopic,
+        alarmEmail,
+        noEventsAlarmHours: integerIn("noEventsAlarmHours", args.noEventsAlarmHours, 1, 168, "hours", "off"),
+        archiveRetentionDays: integerIn("archiveRetentionDays", args.archiveRetentionDays, 1, 36500, "days", "30") ?? 30,
         ...resolveExistingResources(args, lakePrefix),
     };
 }

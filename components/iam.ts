@@ -74,6 +74,22 @@ export function receiverPolicy(o: ReceiverPolicyOptions): PolicyDocument {
     );
 }
 
+/**
+ * The actions Step Functions needs to deliver execution logs. They have no resource-level
+ * permissions, so they are the only actions granted on `"*"` (the policy pack allows exactly these).
+ * https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html
+ */
+export const LOG_DELIVERY_ACTIONS: readonly string[] = [
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+];
+
 export interface ArchiveStepPolicyOptions {
     bucketArn: string;
     /** Validated as lake/layout.ts does, since it becomes part of the object ARN. */
@@ -97,23 +113,11 @@ export function archiveStepStatements(o: ArchiveStepPolicyOptions): PolicyStatem
 
 /** The pipeline's own state machine: the archive step's statements, and delivery of its logs. */
 export function workflowPolicy(o: ArchiveStepPolicyOptions): PolicyDocument {
-    return policy(...archiveStepStatements(o), {
+    return policy(
+        ...archiveStepStatements(o),
         // CloudWatch Logs delivery for Step Functions has no resource-level permissions, so AWS requires "*".
-        // https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html
-        Sid: "DeliverExecutionLogs",
-        Effect: "Allow",
-        Action: [
-            "logs:CreateLogDelivery",
-            "logs:GetLogDelivery",
-            "logs:UpdateLogDelivery",
-            "logs:DeleteLogDelivery",
-            "logs:ListLogDeliveries",
-            "logs:PutResourcePolicy",
-            "logs:DescribeResourcePolicies",
-            "logs:DescribeLogGroups",
-        ],
-        Resource: "*",
-    });
+        { Sid: "DeliverExecutionLogs", Effect: "Allow", Action: [...LOG_DELIVERY_ACTIONS], Resource: "*" },
+    );
 }
 
 /** EventBridge's role for the rule target: start executions of this one state machine. */
@@ -164,5 +168,44 @@ export function quickSightReadPolicy(o: QuickSightReadPolicyOptions): PolicyDocu
             Condition: { StringLike: { "s3:prefix": [`${o.lakePrefix}/*`, o.manifestKey] } },
         },
         ...(o.kmsKeyArn ? [{ Sid: "DecryptLake", Effect: "Allow" as const, Action: "kms:Decrypt", Resource: o.kmsKeyArn }] : []),
+    );
+}
+
+/**
+ * Policy of the alarm topic this component creates: CloudWatch may publish, on behalf of exactly
+ * this pipeline's alarms. A topic policy replaces SNS's default one; principals of the account keep
+ * managing the topic through their IAM policies.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html
+ */
+export function alarmTopicPolicy(topicArn: string, alarmArns: string[], accountId: string): PolicyDocument {
+    return policy({
+        Sid: "PublishAlarmsOfThisPipeline",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: topicArn,
+        Condition: { ArnEquals: { "aws:SourceArn": alarmArns }, StringEquals: { "aws:SourceAccount": accountId } },
+    });
+}
+
+/**
+ * Key policy of the alarm topic's KMS key. The first statement is AWS's default key policy (the
+ * account administers the key through IAM, so the key can never become unmanageable); the second
+ * lets CloudWatch encrypt the messages it publishes to the topic, which SNS requires for alarms on
+ * an encrypted topic. In a key policy, Resource "*" means this key.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+ */
+export function alarmTopicKeyPolicy(accountId: string): PolicyDocument {
+    return policy(
+        { Sid: "AccountAdministersKeyThroughIam", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
+        {
+            Sid: "CloudWatchAlarmsEncryptNotifications",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        },
     );
 }

@@ -4,7 +4,8 @@ export { PipelineConfigError } from "./errors";
 export { DEFAULT_EVENT_TYPES, EventTypeSelection, selectEventTypes, suggestEventType } from "./events/eventTypes";
 export { STRIPE_EVENT_TYPES } from "./events/catalog.generated";
 export { DEFAULT_LAKE_PREFIX, EVENT_SOURCE, objectKey, eventDate } from "./lake/layout";
-export { buildEventPattern, matchesEventPattern, StripeEventPattern } from "./routing/eventPattern";
+export { buildArchivePattern, buildEventPattern, matchesEventPattern, StripeEventPattern } from "./routing/eventPattern";
+export { AlarmSpec, AlarmTargets, buildAlarmSpecs } from "./monitoring/alarms";
 export {
     buildArchiveDefinition,
     buildArchiveStates,

@@ -4,6 +4,7 @@ import { createAnalytics } from "./analytics";
 import { resolveSettings, StripeAnalyticsPipelineArgs } from "./args";
 import { PipelineConfigError } from "./errors";
 import { createIngestion } from "./ingestion";
+import { createMonitoring } from "./monitoring";
 import { PartContext } from "./parts";
 import { createRouting } from "./routing";
 import { createStorage } from "./storage";
@@ -41,6 +42,10 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
     public readonly webhookEndpointId: pulumi.Output<string>;
     /** QuickSight dataset ARN; undefined unless `quicksightPrincipalArn` is set. */
     public readonly dataSetArn: pulumi.Output<string | undefined>;
+    /** EventBridge archive of the bus, the source of `npm run replay`. */
+    public readonly eventArchiveArn: pulumi.Output<string>;
+    /** SNS topic the alarms notify: created (`createAlarmTopic`) or given (`alarmTopicArn`); undefined when neither. */
+    public readonly alarmTopicArn: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: StripeAnalyticsPipelineArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super(PIPELINE_TYPE, name, args, opts);
@@ -71,6 +76,7 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
         const routing = createRouting(ctx, storage, workflow);
         const ingestion = createIngestion(ctx, { stripeApiVersion: args.stripeApiVersion }, storage, routing);
         const analytics = principal === undefined ? undefined : createAnalytics(ctx, principal, storage);
+        const monitoring = createMonitoring(ctx, { alarmTopicArn: args.alarmTopicArn }, storage, workflow, routing, ingestion);
 
         this.webhookUrl = ingestion.functionUrl.functionUrl;
         this.bucketName = storage.bucket.bucket;
@@ -82,6 +88,8 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
         this.deadLetterQueueUrl = storage.deadLetterQueue.url;
         this.webhookEndpointId = ingestion.webhookEndpoint.id;
         this.dataSetArn = analytics ? analytics.dataSet.arn : pulumi.output(undefined);
+        this.eventArchiveArn = routing.archive.arn;
+        this.alarmTopicArn = monitoring.alarmTopicArn;
 
         this.registerOutputs({
             webhookUrl: this.webhookUrl,
@@ -94,6 +102,8 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
             deadLetterQueueUrl: this.deadLetterQueueUrl,
             webhookEndpointId: this.webhookEndpointId,
             dataSetArn: this.dataSetArn,
+            eventArchiveArn: this.eventArchiveArn,
+            alarmTopicArn: this.alarmTopicArn,
         });
     }
 }

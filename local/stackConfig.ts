@@ -13,6 +13,8 @@ export interface LocalStackConfig extends PipelineConfig {
     stack: string;
     file: string;
     settings: PipelineSettings;
+    /** `aws:region` of the stack, when set. */
+    region?: string;
 }
 
 /** Pulumi stores every config value as a string; YAML may also hold numbers, booleans and lists. */
@@ -63,5 +65,6 @@ export function loadStackConfig(stack: string, projectDir: string = path.resolve
     }
     const values = (document as { config?: Record<string, unknown> } | null)?.config ?? {};
     const config = readPipelineConfig(yamlReader(values, file));
-    return { ...config, stack, file, settings: resolveSettings(config.name, config.args) };
+    const region = values["aws:region"];
+    return { ...config, stack, file, settings: resolveSettings(config.name, config.args), region: typeof region === "string" ? region : undefined };
 }

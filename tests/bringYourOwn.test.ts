@@ -116,6 +116,7 @@ describe("StripeAnalyticsPipeline with an existing bucket and bus (mocked deploy
         });
         assert.equal(mocks.get("aws:cloudwatch/eventRule:EventRule", "billing-rule").inputs.eventBusName, BUS);
         assert.equal(mocks.get("aws:cloudwatch/eventTarget:EventTarget", "billing-target").inputs.eventBusName, BUS);
+        assert.equal(mocks.get("aws:cloudwatch/eventArchive:EventArchive", "billing-archive").inputs.eventSourceArn, BUS_ARN);
         const queuePolicy = JSON.parse(mocks.get("aws:sqs/queuePolicy:QueuePolicy", "billing-dlq-policy").inputs.policy);
         assert.deepEqual(queuePolicy.Statement[0].Condition, { ArnEquals: { "aws:SourceArn": `arn:aws:events:us-east-1:${ACCOUNT_ID}:rule/${BUS}/billing-rule-a1b2c3d` } });
     });

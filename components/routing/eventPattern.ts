@@ -22,6 +22,14 @@ export function buildEventPattern(selection: EventTypeSelection, source: string 
 }
 
 /**
+ * The archive's pattern: every entry our receiver published, whatever its type, so a replay can
+ * also recover types that are added to the rule later.
+ */
+export function buildArchivePattern(source: string = EVENT_SOURCE): { source: string[] } {
+    return { source: [source] };
+}
+
+/**
  * Evaluates an event pattern against an event the way EventBridge does, for the operators
  * patterns may use here (exact values and `prefix`); any other operator throws rather than
  * guessing. Used by the tests and by the local pipeline, so both run the deployed pattern.

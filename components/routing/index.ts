@@ -4,7 +4,7 @@ import { assumeRolePolicy, deadLetterQueuePolicy, eventTargetPolicy } from "../i
 import { PartContext, jsonFrom } from "../parts";
 import { Storage } from "../storage";
 import { Workflow } from "../workflow";
-import { buildEventPattern } from "./eventPattern";
+import { buildArchivePattern, buildEventPattern } from "./eventPattern";
 
 /** The bus as the other parts use it: created here (an aws.cloudwatch.EventBus) or the caller's. */
 export interface EventBusRef {
@@ -15,13 +15,17 @@ export interface EventBusRef {
 export interface Routing {
     bus: EventBusRef;
     rule: aws.cloudwatch.EventRule;
+    /** Keeps what the bus received, for `npm run replay`. */
+    archive: aws.cloudwatch.EventArchive;
 }
 
 /**
  * The custom bus the receiver publishes to (created, or the caller's `existingEventBusName`), and
  * the one rule on it that sends the configured event types to the state machine. EventBridge
  * retries a failed delivery (RetryPolicy) and then parks the event in the dead-letter queue
- * instead of dropping it.
+ * instead of dropping it. The bus's archive keeps every event for `archiveRetentionDays`, so a
+ * time window can be replayed through the rule; writes are idempotent, so replaying what the lake
+ * already has only rewrites the same objects.
  */
 export function createRouting(ctx: PartContext, storage: Storage, workflow: Workflow): Routing {
     const { name, settings, parent, tags } = ctx;
@@ -62,6 +66,16 @@ export function createRouting(ctx: PartContext, storage: Storage, workflow: Work
         // Deliveries must not start before EventBridge may start executions and park failures.
         { parent, dependsOn: [rolePolicy, queuePolicy] },
     );
-    return { bus, rule };
+    const archive = new aws.cloudwatch.EventArchive(
+        `${name}-archive`,
+        {
+            eventSourceArn: bus.arn,
+            description: `Stripe events of the ${name} pipeline, for replay`,
+            eventPattern: JSON.stringify(buildArchivePattern()),
+            retentionDays: settings.archiveRetentionDays,
+        },
+        { parent },
+    );
+    return { bus, rule, archive };
 }
 

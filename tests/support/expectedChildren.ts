@@ -18,6 +18,7 @@ export const EXPECTED_CHILDREN: [string, string][] = [
     ["aws:iam/rolePolicy:RolePolicy", "target-policy"],
     ["aws:sqs/queuePolicy:QueuePolicy", "dlq-policy"],
     ["aws:cloudwatch/eventTarget:EventTarget", "target"],
+    ["aws:cloudwatch/eventArchive:EventArchive", "archive"],
     ["aws:secretsmanager/secret:Secret", "signing-secret"],
     ["aws:cloudwatch/logGroup:LogGroup", "receiver-logs"],
     ["aws:iam/role:Role", "receiver-role"],
@@ -33,4 +34,12 @@ export const EXPECTED_CHILDREN: [string, string][] = [
     ["aws:iam/rolePolicy:RolePolicy", "quicksight-policy"],
     ["aws:quicksight/dataSource:DataSource", "quicksight-source"],
     ["aws:quicksight/dataSet:DataSet", "quicksight-dataset"],
+    // Alarms without a topic (tests/monitoring.test.ts covers the topic and the no-events alarm).
+    ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-receiver-5xx"],
+    ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-receiver-throttles"],
+    ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-delivery-failed"],
+    ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-dlq-delivery-failed"],
+    ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-workflow-failed"],
+    ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-workflow-timed-out"],
+    ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-dlq-not-empty"],
 ];

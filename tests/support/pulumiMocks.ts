@@ -30,6 +30,14 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
             return { name: physical, arn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/${physical}` };
         case "aws:cloudwatch/eventRule:EventRule":
             return { name: physical, arn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:rule/${inputs.eventBusName}/${physical}` };
+        case "aws:cloudwatch/eventArchive:EventArchive":
+            return { name: physical, arn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:archive/${physical}` };
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return { name: physical, arn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT_ID}:alarm:${physical}` };
+        case "aws:sns/topic:Topic":
+            return { name: physical, arn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${physical}` };
+        case "aws:kms/key:Key":
+            return { keyId: physical, arn: `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/${physical}` };
         case "aws:sfn/stateMachine:StateMachine":
             return { name: physical, arn: `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:${physical}` };
         case "aws:iam/role:Role":

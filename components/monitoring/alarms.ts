@@ -1,0 +1,164 @@
+/**
+ * The pipeline's CloudWatch alarms as data: which metric each one watches, on which dimensions,
+ * and what an operator does when it fires (the description travels in every notification).
+ * Generic over the dimension values, so the component passes resource outputs and tests pass
+ * plain strings; which alarms exist depends only on plain settings.
+ *
+ * Metric names and dimensions are the ones the services publish:
+ * - AWS/Lambda function URL metrics (Url5xxCount, by FunctionName): https://docs.aws.amazon.com/lambda/latest/dg/urls-monitoring.html
+ * - AWS/Lambda Throttles (by FunctionName): https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
+ * - AWS/Events rule metrics; a rule on a custom bus reports with EventBusName and RuleName:
+ *   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
+ * - AWS/States execution metrics (by StateMachineArn): https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html
+ * - AWS/SQS ApproximateNumberOfMessagesVisible (by QueueName): https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
+ */
+
+/** The resources the alarms watch. */
+export interface AlarmTargets<T> {
+    receiverFunctionName: T;
+    eventBusName: T;
+    ruleName: T;
+    stateMachineArn: T;
+    deadLetterQueueName: T;
+}
+
+export interface AlarmSpec<T> {
+    /** Child name suffix: the alarm is `${name}-alarm-<role>`. */
+    role: string;
+    /**
+     * What happened and what to do; CloudWatch sends it with every notification. At most 1024
+     * characters: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+     */
+    description: string;
+    namespace: string;
+    metricName: string;
+    dimensions: Record<string, T>;
+    statistic: "Sum" | "Maximum";
+    /** Seconds per datapoint. */
+    period: number;
+    evaluationPeriods: number;
+    datapointsToAlarm: number;
+    threshold: number;
+    comparisonOperator: "GreaterThanOrEqualToThreshold" | "LessThanThreshold";
+    /** How a period without datapoints counts; most of these metrics are only published when non-zero. */
+    treatMissingData: "notBreaching" | "breaching";
+}
+
+export interface AlarmOptions {
+    /** Hours without a single workflow execution before the no-events alarm fires; no such alarm when undefined. */
+    noEventsAlarmHours?: number;
+}
+
+const FIVE_MINUTES = 300;
+const ONE_HOUR = 3600;
+
+/** An alarm that fires on the first occurrence of something that should never happen. */
+function onAnyOccurrence<T>(role: string, namespace: string, metricName: string, dimensions: Record<string, T>, description: string): AlarmSpec<T> {
+    return {
+        role,
+        description,
+        namespace,
+        metricName,
+        dimensions,
+        statistic: "Sum",
+        period: FIVE_MINUTES,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+    };
+}
+
+/** Every alarm of one pipeline, in a stable order. */
+export function buildAlarmSpecs<T>(targets: AlarmTargets<T>, options: AlarmOptions = {}): AlarmSpec<T>[] {
+    const rule = { EventBusName: targets.eventBusName, RuleName: targets.ruleName };
+    const stateMachine = { StateMachineArn: targets.stateMachineArn };
+    const specs: AlarmSpec<T>[] = [
+        onAnyOccurrence(
+            "receiver-5xx",
+            "AWS/Lambda",
+            "Url5xxCount",
+            { FunctionName: targets.receiverFunctionName },
+            "The Stripe webhook receiver answered 5xx: the event bus refused events, or the function failed or timed out. " +
+                "Stripe retries each event for up to 3 days, so nothing is lost yet. Read the receiver's log group for the error and fix it; " +
+                "Stripe's retries then deliver the events.",
+        ),
+        onAnyOccurrence(
+            "receiver-throttles",
+            "AWS/Lambda",
+            "Throttles",
+            { FunctionName: targets.receiverFunctionName },
+            "Lambda throttled the Stripe webhook receiver: the account's concurrency is used up. Stripe gets 429 and retries for up to 3 days. " +
+                "Find what else uses the concurrency, or ask for a higher Lambda concurrency quota.",
+        ),
+        onAnyOccurrence(
+            "delivery-failed",
+            "AWS/Events",
+            "FailedInvocations",
+            rule,
+            "EventBridge gave up delivering Stripe events to the archive workflow after its retries; they are in the dead-letter queue. " +
+                "Check the workflow and the rule target's role, then run `npm run redrive`.",
+        ),
+        onAnyOccurrence(
+            "dlq-delivery-failed",
+            "AWS/Events",
+            "InvocationsFailedToBeSentToDlq",
+            rule,
+            "EventBridge could neither deliver Stripe events nor park them in the dead-letter queue: these events are not in the lake. " +
+                "Fix the dead-letter queue's policy, then run `npm run replay -- --from <first failure> --to <now>` or `npm run backfill`.",
+        ),
+        onAnyOccurrence(
+            "workflow-failed",
+            "AWS/States",
+            "ExecutionsFailed",
+            stateMachine,
+            "Archive workflow executions failed: S3 kept refusing the write, and the events were parked in the dead-letter queue. " +
+                "Read the workflow's log group for the S3 error, fix it, then run `npm run redrive`.",
+        ),
+        onAnyOccurrence(
+            "workflow-timed-out",
+            "AWS/States",
+            "ExecutionsTimedOut",
+            stateMachine,
+            "Archive workflow executions timed out before writing their event. Check S3 latency and the workflow's log group, " +
+                "then replay the affected window with `npm run replay`.",
+        ),
+        {
+            ...onAnyOccurrence(
+                "dlq-not-empty",
+                "AWS/SQS",
+                "ApproximateNumberOfMessagesVisible",
+                { QueueName: targets.deadLetterQueueName },
+                "Stripe events are parked in the dead-letter queue and not in the lake. Fix the cause (see the delivery and workflow alarms), " +
+                    "then run `npm run redrive` before the queue's retention runs out.",
+            ),
+            // A level, not a count: any message waiting is worth an alarm.
+            statistic: "Maximum",
+        },
+    ];
+    if (options.noEventsAlarmHours !== undefined) {
+        const hours = options.noEventsAlarmHours;
+        specs.push({
+            role: "no-events",
+            description:
+                `No Stripe event reached the archive workflow for ${hours} hours. Check the webhook endpoint in the Stripe Dashboard ` +
+                "(disabled? failing deliveries?), the receiver's 4xx responses (a rotated signing secret?) and its log group; " +
+                "then `npm run backfill -- --since <last good day>` fetches what was missed.",
+            namespace: "AWS/States",
+            metricName: "ExecutionsStarted",
+            dimensions: stateMachine,
+            statistic: "Sum",
+            // Period x EvaluationPeriods may reach 7 days for periods of an hour or more:
+            // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+            period: ONE_HOUR,
+            evaluationPeriods: hours,
+            datapointsToAlarm: hours,
+            threshold: 1,
+            comparisonOperator: "LessThanThreshold",
+            // ExecutionsStarted is not published for an hour without executions: silence is the breach.
+            treatMissingData: "breaching",
+        });
+    }
+    return specs;
+}

@@ -1,0 +1,95 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { alarmTopicKeyPolicy, alarmTopicPolicy } from "../iam";
+import { Ingestion } from "../ingestion";
+import { PartContext, jsonFrom } from "../parts";
+import { Routing } from "../routing";
+import { Storage } from "../storage";
+import { Workflow } from "../workflow";
+import { buildAlarmSpecs } from "./alarms";
+
+export interface Monitoring {
+    alarms: aws.cloudwatch.MetricAlarm[];
+    /** The topic the alarms notify: created, given as `alarmTopicArn`, or none. */
+    alarmTopicArn: pulumi.Output<string | undefined>;
+}
+
+export interface MonitoringArgs {
+    /** Existing topic to notify (`alarmTopicArn`); ignored when the settings create one. */
+    alarmTopicArn?: pulumi.Input<string>;
+}
+
+/**
+ * CloudWatch alarms on every place an event can get stuck (receiver, rule delivery, workflow,
+ * dead-letter queue) and, optionally, on silence. They notify an SNS topic: one created here,
+ * encrypted with its own KMS key, or an existing one.
+ */
+export function createMonitoring(ctx: PartContext, args: MonitoringArgs, storage: Storage, workflow: Workflow, routing: Routing, ingestion: Ingestion): Monitoring {
+    const { name, settings, parent, tags } = ctx;
+
+    const topic = settings.createAlarmTopic ? createAlarmTopic(ctx) : undefined;
+    const topicArn: pulumi.Input<string> | undefined = topic ? topic.arn : args.alarmTopicArn;
+    const actions = topicArn === undefined ? [] : [topicArn];
+
+    const specs = buildAlarmSpecs(
+        {
+            receiverFunctionName: ingestion.receiver.name,
+            eventBusName: routing.bus.name,
+            ruleName: routing.rule.name,
+            stateMachineArn: workflow.stateMachine.arn,
+            deadLetterQueueName: storage.deadLetterQueue.name,
+        },
+        { noEventsAlarmHours: settings.noEventsAlarmHours },
+    );
+    const alarms = specs.map(
+        (spec) =>
+            new aws.cloudwatch.MetricAlarm(
+                `${name}-alarm-${spec.role}`,
+                {
+                    alarmDescription: spec.description,
+                    namespace: spec.namespace,
+                    metricName: spec.metricName,
+                    dimensions: spec.dimensions,
+                    statistic: spec.statistic,
+                    period: spec.period,
+                    evaluationPeriods: spec.evaluationPeriods,
+                    datapointsToAlarm: spec.datapointsToAlarm,
+                    threshold: spec.threshold,
+                    comparisonOperator: spec.comparisonOperator,
+                    treatMissingData: spec.treatMissingData,
+                    // Recovery is news too: whoever was paged learns when it is over.
+                    alarmActions: actions,
+                    okActions: actions,
+                    tags,
+                },
+                { parent },
+            ),
+    );
+
+    if (topic) {
+        new aws.sns.TopicPolicy(
+            `${name}-alarm-topic-policy`,
+            { arn: topic.arn, policy: jsonFrom([topic.arn, pulumi.all(alarms.map((a) => a.arn)), ctx.accountId], alarmTopicPolicy) },
+            { parent },
+        );
+        if (settings.alarmEmail !== undefined) {
+            new aws.sns.TopicSubscription(`${name}-alarm-email`, { topic: topic.arn, protocol: "email", endpoint: settings.alarmEmail }, { parent });
+        }
+    }
+    return { alarms, alarmTopicArn: pulumi.output(topicArn) };
+}
+
+function createAlarmTopic(ctx: PartContext): aws.sns.Topic {
+    const { name, parent, tags } = ctx;
+    const key = new aws.kms.Key(
+        `${name}-alarm-key`,
+        {
+            description: `Encrypts the alarm notifications of the ${name} pipeline`,
+            enableKeyRotation: true,
+            policy: jsonFrom([ctx.accountId], alarmTopicKeyPolicy),
+            tags,
+        },
+        { parent },
+    );
+    return new aws.sns.Topic(`${name}-alarm-topic`, { kmsMasterKeyId: key.arn, tags }, { parent });
+}
