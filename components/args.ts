@@ -3,6 +3,7 @@ import { PipelineConfigError } from "./errors";
 import { EventTypeSelection, selectEventTypes } from "./events/eventTypes";
 import { ExistingResources, resolveExistingResources } from "./existingResources";
 import { DEFAULT_LAKE_PREFIX, validateLakePrefix } from "./lake/layout";
+import { buildEventPattern } from "./routing/eventPattern";
 
 /**
  * Arguments of a StripeAnalyticsPipeline. Each field is also a `stripe-analytics:<field>` stack
@@ -132,6 +133,9 @@ export interface StripeAnalyticsPipelineArgs {
     existingEventBusArn?: string;
 }
 
+/** Bytes of the event pattern the receiver's environment can hold (Lambda: 4 KB for all variables). */
+export const MAX_PATTERN_BYTES = 2048;
+
 /** The workflow types Step Functions offers. */
 export const WORKFLOW_TYPES = ["EXPRESS", "STANDARD"] as const;
 
@@ -209,9 +213,20 @@ export function resolveSettings(name: string, args: StripeAnalyticsPipelineArgs)
     if (!Array.isArray(extraEventTypes)) {
         throw new PipelineConfigError("extraEventTypes", extraEventTypes, "must be a list of event types", `write it as a YAML list, e.g. pulumi config set --path 'stripe-analytics:extraEventTypes[0]' payment_intent.*`);
     }
+    const eventTypes = selectEventTypes(extraEventTypes);
+    // The receiver gets the rule's pattern in an environment variable, and Lambda allows 4 KB for all of them.
+    const patternBytes = Buffer.byteLength(JSON.stringify(buildEventPattern(eventTypes)));
+    if (patternBytes > MAX_PATTERN_BYTES) {
+        throw new PipelineConfigError(
+            "extraEventTypes",
+            extraEventTypes,
+            `the rule's event pattern would take ${patternBytes} bytes, more than the ${MAX_PATTERN_BYTES} the receiver's environment leaves for it`,
+            `replace exact types by family wildcards such as "invoice.*"`,
+        );
+    }
     const lakePrefix = validateLakePrefix(args.lakePrefix ?? DEFAULT_LAKE_PREFIX);
     return {
-        eventTypes: selectEventTypes(extraEventTypes),
+        eventTypes,
         lakePrefix,
         expireEventsAfterDays: integerIn("expireEventsAfterDays", args.expireEventsAfterDays, 1, 36500, "days", "never expire"),
         noncurrentVersionExpirationDays: integerIn("noncurrentVersionExpirationDays", args.noncurrentVersionExpirationDays, 1, 36500, "days", "30") ?? 30,

@@ -9,7 +9,8 @@ import * as path from "node:path";
 import Stripe from "stripe";
 import { objectKey } from "../components/lake/layout";
 import { matchesEventPattern } from "../components/routing/eventPattern";
-import { MAX_STATE_INPUT_BYTES } from "../components/receiver/handler";
+import { EVENT_SOURCE } from "../components/lake/layout";
+import { MAX_STATE_INPUT_BYTES, stateInputBytes } from "../components/receiver/handler";
 import { toEventBridgeEvent } from "./eventBridge";
 import { loadConfigFor, parseFlags, runCli } from "./cli";
 import { LocalPipeline, Outcome, OutcomeRecord } from "./pipeline";
@@ -27,11 +28,17 @@ export async function postSigned(url: string, payload: string, secret: string): 
 
 type Expected = Extract<Outcome, "stored" | "oversize" | "ignored" | "rejected">;
 
+/** Stripe posts events pretty-printed; the demo does the same. */
+export function payloadOf(delivery: Delivery): string {
+    return JSON.stringify(delivery.event, null, 2);
+}
+
+/** What the deployed rule and the receiver's size limit say should happen to a delivery. */
 export function expectedOutcome(delivery: Delivery, pattern: Record<string, unknown>): Expected {
     if (delivery.badSignature) return "rejected";
-    const event = toEventBridgeEvent({ Source: "stripe-analytics.webhook", DetailType: delivery.event.type, Detail: JSON.stringify(delivery.event), Time: new Date(delivery.event.created * 1000) });
+    const event = toEventBridgeEvent({ Source: EVENT_SOURCE, DetailType: delivery.event.type, Detail: JSON.stringify(delivery.event), Time: new Date(delivery.event.created * 1000) });
     if (!matchesEventPattern(pattern, event as unknown as Record<string, unknown>)) return "ignored";
-    return Buffer.byteLength(JSON.stringify(delivery.event)) > MAX_STATE_INPUT_BYTES / 2 ? "oversize" : "stored";
+    return stateInputBytes(Buffer.byteLength(payloadOf(delivery)), delivery.event.type, EVENT_SOURCE) > MAX_STATE_INPUT_BYTES ? "oversize" : "stored";
 }
 
 export interface DemoResult {
@@ -54,8 +61,7 @@ export async function runDemo(lakeDir: string, stack: string): Promise<DemoResul
     try {
         const answers = [];
         for (const delivery of deliveries) {
-            const payload = JSON.stringify(delivery.event, null, 2); // Stripe posts pretty-printed JSON
-            answers.push(await postSigned(url, payload, delivery.badSignature ? `whsec_wrong${randomBytes(8).toString("hex")}` : secret));
+            answers.push(await postSigned(url, payloadOf(delivery), delivery.badSignature ? `whsec_wrong${randomBytes(8).toString("hex")}` : secret));
         }
         await pipeline.idle();
         const stored = new Set(await pipeline.lake.list(config.settings.lakePrefix));

@@ -64,17 +64,19 @@ export class LocalPipeline {
             eventBusName: "local",
             source: EVENT_SOURCE,
             lakePrefix: options.settings.lakePrefix,
+            eventPattern: this.pattern,
+            // Published and archived events are reported where they end: by the bus, the workflow, archiveOversize.
+            log: (line) => {
+                if (line.outcome === "ignored") this.record({ outcome: "ignored", id: line.eventId, type: line.eventType });
+                else if (line.outcome === "rejected" || line.outcome === "failed") this.record({ outcome: line.outcome, detail: `${line.status} ${line.code}` });
+            },
         });
     }
 
     /** The function URL's view of one HTTP request. */
     async handle(request: LambdaFunctionURLEvent): Promise<ReceiverResponse> {
         this.counts.received += 1;
-        const response = await this.receive(request);
-        if (response.statusCode >= 400) {
-            this.record({ outcome: response.statusCode >= 500 ? "failed" : "rejected", detail: `${response.statusCode} ${response.body ?? ""}`.trim() });
-        }
-        return response;
+        return this.receive(request);
     }
 
     /** A request the function URL itself refuses (too large) never reaches the receiver. */

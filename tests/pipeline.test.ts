@@ -229,6 +229,7 @@ describe("StripeAnalyticsPipeline (mocked deployment)", function () {
                 LAKE_BUCKET: "stripe-lake-a1b2c3d",
                 LAKE_PREFIX: "events",
                 SIGNING_SECRET_ARN: `arn:aws:secretsmanager:us-east-1:${ACCOUNT_ID}:secret:stripe-signing-secret-a1b2c3d-AbCdEf`,
+                EVENT_PATTERN: find("aws:cloudwatch/eventRule:EventRule", "rule").inputs.eventPattern,
             });
             assert.ok(!JSON.stringify(fn).includes(MOCK_SIGNING_SECRET), "the signing secret leaked into the function's configuration");
             assert.deepEqual(fn.loggingConfig, { logFormat: "Text", logGroup: find("aws:cloudwatch/logGroup:LogGroup", "receiver-logs").state.name });

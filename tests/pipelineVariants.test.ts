@@ -179,3 +179,16 @@ describe("StripeAnalyticsPipeline during `pulumi preview`", function () {
         assert.equal(mocks.get("aws:lambda/function:Function", "stripe-receiver").inputs.runtime, "nodejs22.x");
     });
 });
+
+describe("event pattern size", function () {
+    it("refuses more exact types than the receiver's environment can carry, suggesting family wildcards", async function () {
+        const { resolveSettings, STRIPE_EVENT_TYPES } = await import("../components");
+        const many = STRIPE_EVENT_TYPES.filter((t) => t.startsWith("treasury.") || t.startsWith("issuing") || t.startsWith("financial_connections."));
+        assert.throws(() => resolveSettings("stripe", { extraEventTypes: many }), (error: Error) => {
+            assert.equal(error.name, "PipelineConfigError");
+            assert.match(error.message, /^Invalid extraEventTypes \[.*\]: the rule's event pattern would take \d+ bytes, more than the 2048 the receiver's environment leaves for it\. Fix: replace exact types by family wildcards such as "invoice\.\*"$/);
+            return true;
+        });
+        assert.doesNotThrow(() => resolveSettings("stripe", { extraEventTypes: ["treasury.*", "issuing_card.*", "financial_connections.*"] }));
+    });
+});

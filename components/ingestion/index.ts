@@ -6,6 +6,7 @@ import { EVENT_SOURCE } from "../lake/layout";
 import { PartContext, jsonFrom } from "../parts";
 import { bundleReceiver, RECEIVER_HANDLER } from "../receiver/bundle";
 import { RECEIVER_ENV } from "../receiver/handler";
+import { buildEventPattern } from "../routing/eventPattern";
 import { Routing } from "../routing";
 import { Storage } from "../storage";
 
@@ -73,6 +74,7 @@ export function createIngestion(ctx: PartContext, args: IngestionArgs, storage: 
                     [RECEIVER_ENV.lakeBucket]: storage.bucket.bucket,
                     [RECEIVER_ENV.lakePrefix]: settings.lakePrefix,
                     [RECEIVER_ENV.signingSecretArn]: signingSecret.arn,
+                    [RECEIVER_ENV.eventPattern]: JSON.stringify(buildEventPattern(settings.eventTypes)),
                 },
             },
             loggingConfig: { logFormat: "Text", logGroup: logGroup.name },

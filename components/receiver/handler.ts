@@ -1,16 +1,18 @@
 /**
  * The webhook receiver behind the Lambda function URL: verifies the Stripe signature over the raw
- * body and publishes the event to the pipeline's EventBridge bus.
+ * body and publishes the event to the pipeline's EventBridge bus, or writes it straight to the lake
+ * when it is too big for the state machine. Every request ends in one JSON log line.
  *
- * `createReceiver` is pure of AWS: it gets `publish` and `archiveOversize` as functions, so tests
+ * `createReceiver` uses no AWS SDK: it gets `publish` and `archiveOversize` as functions, so tests
  * and the local pipeline run the same code as Lambda. `handler` wires it to the AWS SDK.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsResponse } from "@aws-sdk/client-eventbridge";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { DEFAULT_LAKE_PREFIX, EVENT_ID_PATTERN, EVENT_SOURCE, EVENT_TYPE_PATTERN, objectKey } from "../lake/layout";
+import { DEFAULT_LAKE_PREFIX, EVENT_SOURCE, objectKey } from "../lake/layout";
+import { matchesEventPattern } from "../routing/eventPattern";
+import { DEFAULT_TOLERANCE_SECONDS, WebhookVerifier, type Verified } from "./verify";
 
 /** Environment variables the component sets on the function; the handler reads nothing else. */
 export const RECEIVER_ENV = {
@@ -19,6 +21,8 @@ export const RECEIVER_ENV = {
     lakeBucket: "LAKE_BUCKET",
     lakePrefix: "LAKE_PREFIX",
     signingSecretArn: "SIGNING_SECRET_ARN",
+    /** The rule's event pattern (JSON), applied by the receiver itself to oversize events. */
+    eventPattern: "EVENT_PATTERN",
 } as const;
 
 export interface ReceiverResponse {
@@ -27,163 +31,299 @@ export interface ReceiverResponse {
     headers?: Record<string, string>;
 }
 
+/** The one structured log line of a request. It carries no payload, header value or secret. */
+export interface ReceiverLogLine {
+    level: "info" | "warn" | "error";
+    /**
+     * published: on the bus; archived: oversize, written to the lake; ignored: oversize of a type the
+     * rule does not archive; rejected: 4xx; failed: 5xx, Stripe retries.
+     */
+    outcome: "published" | "archived" | "ignored" | "rejected" | "failed";
+    status: number;
+    /** Why a request was rejected or failed (`Rejected["code"]` of verify.ts, or one of the failure codes here). */
+    code?: string;
+    /** The function URL's request id. */
+    requestId?: string;
+    /** Only once the signature is verified and the id and type match Stripe's alphabet. */
+    eventId?: string;
+    eventType?: string;
+    /** UTF-8 size of the body. */
+    bytes?: number;
+    latencyMs: number;
+    /** Name and message of the error behind a failure; AWS errors carry no payload or secret. */
+    error?: string;
+}
+
+export type PublishResult = Pick<PutEventsResponse, "FailedEntryCount" | "Entries">;
+
 export interface ReceiverOptions {
     /** One or more `whsec_...` secrets; several during a rotation, any may match. */
     signingSecrets: string[];
     /** Sends entries to EventBridge and resolves to the PutEvents response. */
-    publish(entries: PutEventsRequestEntry[]): Promise<Pick<PutEventsResponse, "FailedEntryCount" | "Entries">>;
+    publish(entries: PutEventsRequestEntry[]): Promise<PublishResult>;
     /** Writes a raw event straight to the lake, for events too big for the state machine. */
     archiveOversize(key: string, body: string): Promise<void>;
-    /** Accepted distance between the signature timestamp and now, in seconds. Default 300. */
+    /** Accepted distance between the signature timestamp and now, either way, in seconds. Default 300. */
     toleranceSeconds?: number;
-    /** Current unix time in seconds. */
+    /** Current unix time in seconds. Default: the system clock, in whole seconds. */
     now?(): number;
+    /** `EventBusName` of published entries. Default: none (the account's default bus). */
     eventBusName?: string;
-    /** EventBridge `source` of published entries; the rule matches only this. */
+    /** EventBridge `source` of published entries; the rule matches only this. Default: `EVENT_SOURCE`. */
     source?: string;
-    /** Lake key prefix for oversize events. Default "events". */
+    /** Lake key prefix for oversize events. Default: "events". */
     lakePrefix?: string;
+    /**
+     * The rule's event pattern. Oversize events bypass the bus and with it the rule, so the
+     * receiver applies the pattern to them itself: one the rule would drop is answered 200 and not
+     * stored. Default: none (every oversize event is stored).
+     */
+    eventPattern?: Record<string, unknown>;
+    /**
+     * Re-reads the signing secrets from their store. Called when no signature matches, at most once
+     * per `secretReloadIntervalSeconds`, so a warm container picks up a rotated secret without an
+     * attacker being able to turn bad requests into a stream of store reads. Default: none.
+     */
+    reloadSigningSecrets?(): Promise<string[]>;
+    /** Least time between two secret reloads, in seconds. Default: 60. */
+    secretReloadIntervalSeconds?: number;
+    /** Receives the log line of each request. Default: one JSON line on stdout. */
+    log?(line: ReceiverLogLine): void;
 }
 
-/** Largest state machine input (Step Functions quota), which includes the EventBridge envelope. */
+export type Receiver = (event: LambdaFunctionURLEvent) => Promise<ReceiverResponse>;
+
+/**
+ * Largest state machine input: 256 KiB as UTF-8, for the execution input and every state
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html). The input is the
+ * whole EventBridge event, envelope included.
+ */
 export const MAX_STATE_INPUT_BYTES = 256 * 1024;
-/** Room left for the envelope EventBridge wraps around `detail` (ids, ARNs, time, region, source). */
-const ENVELOPE_ALLOWANCE_BYTES = 2 * 1024;
 
-interface StripeEvent {
-    id: string;
-    type: string;
-    created: number;
-    data: { object: unknown };
+/**
+ * The event EventBridge hands to the rule's target, with `detail` left out and every fixed field
+ * at its longest (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html):
+ * a UUID id, a 12-digit account, a second-precision time and room for any region name.
+ */
+const ENVELOPE_SAMPLE = {
+    version: "0",
+    id: "00000000-0000-0000-0000-000000000000",
+    "detail-type": "",
+    source: "",
+    account: "000000000000",
+    time: "2000-01-01T00:00:00Z",
+    region: "x".repeat(32),
+    resources: [],
+    detail: null,
+};
+/** Headroom for fields EventBridge adds in some deliveries, such as `replay-name` on archive replays. */
+const ENVELOPE_MARGIN_BYTES = 256;
+
+/**
+ * Upper bound of the state machine input for an event whose raw body is `detailBytes` long.
+ *
+ * `Detail` is published as received (Stripe pretty-prints it) and EventBridge re-serialises the
+ * envelope, which can only drop that whitespace, so the raw size bounds the size of `detail` in
+ * the input. Anything that fits also fits EventBridge's own entry limit (Time's 14 bytes + Source +
+ * DetailType + Detail, https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html:
+ * 256 KB until January 2026, 1 MB since), so the state machine, not the bus, sets the threshold.
+ */
+export function stateInputBytes(detailBytes: number, detailType: string, source: string): number {
+    const envelope = Buffer.byteLength(JSON.stringify({ ...ENVELOPE_SAMPLE, "detail-type": detailType, source })) - "null".length;
+    return envelope + ENVELOPE_MARGIN_BYTES + detailBytes;
 }
 
-const json = (statusCode: number, body: Record<string, unknown>): ReceiverResponse => ({
-    statusCode,
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-});
+const JSON_HEADERS = { "content-type": "application/json" };
 
-/** Parses `t=...,v1=...[,v1=...]`; undefined when the header is not of that shape. */
-export function parseSignatureHeader(header: string): { timestamp: number; signatures: string[] } | undefined {
-    let timestamp: number | undefined;
-    const signatures: string[] = [];
-    for (const part of header.split(",")) {
-        const eq = part.indexOf("=");
-        const key = part.slice(0, eq).trim();
-        const value = part.slice(eq + 1).trim();
-        if (key === "t" && /^\d{1,12}$/.test(value)) timestamp = Number(value);
-        else if (key === "v1" && /^[0-9a-f]{64}$/.test(value)) signatures.push(value);
-    }
-    return timestamp === undefined || signatures.length === 0 ? undefined : { timestamp, signatures };
+interface Outcome {
+    response: ReceiverResponse;
+    line: Omit<ReceiverLogLine, "latencyMs" | "requestId">;
 }
 
-function isStripeEvent(value: unknown): value is StripeEvent {
-    const e = value as StripeEvent;
-    return (
-        typeof e === "object" && e !== null && !Array.isArray(e) &&
-        typeof e.id === "string" && EVENT_ID_PATTERN.test(e.id) &&
-        typeof e.type === "string" && EVENT_TYPE_PATTERN.test(e.type) &&
-        Number.isSafeInteger(e.created) &&
-        typeof e.data === "object" && e.data !== null && "object" in e.data
-    );
+function respond(status: number, body: Record<string, unknown>, line: Outcome["line"], headers: Record<string, string> = {}): Outcome {
+    return { response: { statusCode: status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) }, line };
 }
 
-export function createReceiver(options: ReceiverOptions): (event: LambdaFunctionURLEvent) => Promise<ReceiverResponse> {
-    const tolerance = options.toleranceSeconds ?? 300;
+/** `Name: message`, cut short: enough to act on without flooding the log. */
+function describeError(error: unknown): string {
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+}
+
+/** Function URLs lower-case header names; other callers may not. Anything but a string counts as absent. */
+function headerValue(headers: LambdaFunctionURLEvent["headers"] | undefined, lowerCaseName: string): string | undefined {
+    if (!headers) return undefined;
+    let value: unknown = headers[lowerCaseName];
+    if (value === undefined) value = headers[Object.keys(headers).find((name) => name.toLowerCase() === lowerCaseName) ?? ""];
+    return typeof value === "string" ? value : undefined;
+}
+
+function writeLogLine(line: ReceiverLogLine): void {
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+/** Logs the request's outcome with its id and latency, and hands back the response. */
+function finish(log: (line: ReceiverLogLine) => void, request: LambdaFunctionURLEvent, started: number, outcome: Outcome): ReceiverResponse {
+    const requestId = request.requestContext?.requestId;
+    log({ ...outcome.line, ...(requestId && { requestId }), latencyMs: Math.round((performance.now() - started) * 1000) / 1000 });
+    return outcome.response;
+}
+
+export function createReceiver(options: ReceiverOptions): Receiver {
+    const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
     const now = options.now ?? (() => Math.floor(Date.now() / 1000));
     const source = options.source ?? EVENT_SOURCE;
     const lakePrefix = options.lakePrefix ?? DEFAULT_LAKE_PREFIX;
-    const keys = options.signingSecrets.map((s) => Buffer.from(s, "utf8"));
-    if (keys.length === 0) {
-        throw new Error("createReceiver needs at least one signing secret");
+    const log = options.log ?? writeLogLine;
+    const reload = options.reloadSigningSecrets && secretReloader(options.reloadSigningSecrets, options.secretReloadIntervalSeconds ?? 60, now, tolerance);
+    let verifier = new WebhookVerifier(options.signingSecrets, tolerance);
+
+    async function accept({ event, detail, bytes }: Verified): Promise<Outcome> {
+        const about = { eventId: event.id, eventType: event.type, bytes };
+        const failed = (code: string, message: string, error: string): Outcome =>
+            respond(500, { error: `${message}; Stripe will retry` }, { level: "error", outcome: "failed", status: 500, code, ...about, error });
+
+        if (stateInputBytes(bytes, event.type, source) > MAX_STATE_INPUT_BYTES) {
+            if (options.eventPattern && !matchesEventPattern(options.eventPattern, { source, "detail-type": event.type, detail: event })) {
+                return respond(200, { received: event.id }, { level: "info", outcome: "ignored", status: 200, ...about });
+            }
+            // Compact JSON, as the state machine writes it (States.JsonToString), at the key it would use.
+            try {
+                await options.archiveOversize(objectKey(lakePrefix, event), JSON.stringify(event));
+            } catch (error) {
+                return failed("archive_failed", "could not store the oversize event", describeError(error));
+            }
+            return respond(200, { received: event.id }, { level: "info", outcome: "archived", status: 200, ...about });
+        }
+
+        const entry: PutEventsRequestEntry = { Source: source, DetailType: event.type, Detail: detail, Time: new Date(event.created * 1000) };
+        if (options.eventBusName !== undefined) entry.EventBusName = options.eventBusName;
+        let result: PublishResult;
+        try {
+            result = await options.publish([entry]);
+        } catch (error) {
+            return failed("publish_failed", "could not reach the event bus", describeError(error));
+        }
+        // Both signals count: a failed entry is reported in FailedEntryCount and by an ErrorCode on the entry.
+        const refused = result.Entries?.find((e) => e.ErrorCode);
+        if ((result.FailedEntryCount ?? 0) > 0 || refused) {
+            return failed("publish_refused", "the event bus refused the event", refused ? `${refused.ErrorCode}: ${refused.ErrorMessage ?? ""}` : `FailedEntryCount ${result.FailedEntryCount}`);
+        }
+        return respond(200, { received: event.id }, { level: "info", outcome: "published", status: 200, ...about });
     }
 
-    return async (event) => {
-        if (event.requestContext?.http?.method !== "POST") {
-            return { ...json(405, { error: "only POST is accepted" }), headers: { "content-type": "application/json", allow: "POST" } };
+    async function receive(request: LambdaFunctionURLEvent): Promise<Outcome> {
+        if (request.requestContext?.http?.method !== "POST") {
+            return respond(405, { error: "only POST is accepted" }, { level: "warn", outcome: "rejected", status: 405, code: "method_not_allowed" }, { allow: "POST" });
         }
-        const header = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === "stripe-signature")?.[1];
-        const parsed = header ? parseSignatureHeader(header) : undefined;
-        if (!parsed) {
-            return json(400, { error: "missing or malformed Stripe-Signature header" });
-        }
-        if (Math.abs(now() - parsed.timestamp) > tolerance) {
-            return json(400, { error: "signature timestamp outside the tolerance" });
-        }
-        const raw = Buffer.from(event.body ?? "", event.isBase64Encoded ? "base64" : "utf8");
-        const signedPayload = Buffer.concat([Buffer.from(`${parsed.timestamp}.`, "utf8"), raw]);
-        const expected = keys.map((key) => createHmac("sha256", key).update(signedPayload).digest());
-        const matches = parsed.signatures.some((hex) => {
-            const given = Buffer.from(hex, "hex");
-            return expected.some((e) => timingSafeEqual(e, given));
-        });
-        if (!matches) {
-            return json(400, { error: "no signature matches" });
-        }
-
-        let stripeEvent: unknown;
-        try {
-            stripeEvent = JSON.parse(raw.toString("utf8"));
-        } catch {
-            return json(400, { error: "body is not JSON" });
-        }
-        if (!isStripeEvent(stripeEvent)) {
-            return json(400, { error: "body is not a Stripe event" });
-        }
-
-        const detail = raw.toString("utf8");
-        if (Buffer.byteLength(JSON.stringify(stripeEvent)) + ENVELOPE_ALLOWANCE_BYTES > MAX_STATE_INPUT_BYTES) {
-            await options.archiveOversize(objectKey(lakePrefix, stripeEvent), JSON.stringify(stripeEvent));
-            return json(200, { received: stripeEvent.id, archived: "oversize" });
-        }
-        try {
-            const result = await options.publish([
-                { Source: source, DetailType: stripeEvent.type, Detail: detail, Time: new Date(stripeEvent.created * 1000), EventBusName: options.eventBusName },
-            ]);
-            if ((result.FailedEntryCount ?? 0) > 0) {
-                return json(500, { error: "the event bus refused the event; Stripe will retry" });
+        const signed = { body: request.body, isBase64Encoded: request.isBase64Encoded === true, signatureHeader: headerValue(request.headers, "stripe-signature") };
+        let verification = verifier.verify(signed, now());
+        let reloadError: string | undefined;
+        if (!verification.ok && verification.code === "signature_mismatch" && reload) {
+            const reloaded = await reload();
+            if (reloaded.verifier) {
+                verifier = reloaded.verifier;
+                verification = verifier.verify(signed, now());
             }
-        } catch {
-            return json(500, { error: "the event bus is unavailable; Stripe will retry" });
+            reloadError = reloaded.error;
         }
-        return json(200, { received: stripeEvent.id });
+        if (!verification.ok) {
+            const { status, code, message } = verification;
+            return respond(status, { error: message }, { level: "warn", outcome: "rejected", status, code, ...(reloadError && { error: `secret reload failed: ${reloadError}` }) });
+        }
+        return accept(verification);
+    }
+
+    return async (request) => {
+        const started = performance.now();
+        let outcome: Outcome;
+        try {
+            outcome = await receive(request);
+        } catch (error) {
+            outcome = respond(500, { error: "internal error; Stripe will retry" }, { level: "error", outcome: "failed", status: 500, code: "internal_error", error: describeError(error) });
+        }
+        return finish(log, request, started, outcome);
     };
 }
 
-/** Splits the stored secret: one `whsec_` value, or several separated by commas or newlines during a rotation. */
+/**
+ * Rate-limited secret reloads: at most one per interval (counted from construction, when the
+ * secrets were just read), one at a time. A failed or invalid reload keeps the current secrets.
+ */
+function secretReloader(
+    load: () => Promise<string[]>,
+    intervalSeconds: number,
+    now: () => number,
+    tolerance: number,
+): () => Promise<{ verifier?: WebhookVerifier; error?: string }> {
+    let lastAttempt = now();
+    let inFlight: Promise<{ verifier?: WebhookVerifier; error?: string }> | undefined;
+    return () => {
+        if (inFlight) return inFlight;
+        if (now() - lastAttempt < intervalSeconds) return Promise.resolve({});
+        lastAttempt = now();
+        inFlight = load()
+            .then((secrets) => ({ verifier: new WebhookVerifier(secrets, tolerance) }))
+            .catch((error: unknown) => ({ error: describeError(error) }))
+            .finally(() => {
+                inFlight = undefined;
+            });
+        return inFlight;
+    };
+}
+
+/** Splits the stored secret: one `whsec_` value, or several separated by commas or whitespace during a rotation. */
 export function parseSigningSecrets(secretString: string): string[] {
     return secretString.split(/[\s,]+/).filter((s) => s.length > 0);
 }
 
-let receiver: Promise<(event: LambdaFunctionURLEvent) => Promise<ReceiverResponse>> | undefined;
+function readEnvironment(): Record<keyof typeof RECEIVER_ENV, string> {
+    const values = Object.fromEntries(Object.entries(RECEIVER_ENV).map(([key, name]) => [key, process.env[name] ?? ""]));
+    const missing = Object.entries(RECEIVER_ENV).filter(([key]) => !values[key]).map(([, name]) => name);
+    if (missing.length > 0) throw new Error(`environment variables not set: ${missing.join(", ")}`);
+    return values as Record<keyof typeof RECEIVER_ENV, string>;
+}
 
-async function initialise(): Promise<(event: LambdaFunctionURLEvent) => Promise<ReceiverResponse>> {
-    const env = (name: string): string => {
-        const value = process.env[name];
-        if (!value) throw new Error(`environment variable ${name} is not set`);
-        return value;
-    };
-    const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: env(RECEIVER_ENV.signingSecretArn) }));
+async function initialise(): Promise<Receiver> {
+    const env = readEnvironment();
+    const secretsManager = new SecretsManagerClient({});
     const eventBridge = new EventBridgeClient({});
     const s3 = new S3Client({});
-    const bucket = env(RECEIVER_ENV.lakeBucket);
+    const readSecrets = async (): Promise<string[]> => {
+        const secret = await secretsManager.send(new GetSecretValueCommand({ SecretId: env.signingSecretArn }));
+        return parseSigningSecrets(secret.SecretString ?? "");
+    };
     return createReceiver({
-        signingSecrets: parseSigningSecrets(secret.SecretString ?? ""),
+        signingSecrets: await readSecrets(),
+        reloadSigningSecrets: readSecrets,
         publish: (entries) => eventBridge.send(new PutEventsCommand({ Entries: entries })),
         archiveOversize: async (key, body) => {
-            await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: "application/json" }));
+            await s3.send(new PutObjectCommand({ Bucket: env.lakeBucket, Key: key, Body: body, ContentType: "application/json" }));
         },
-        eventBusName: env(RECEIVER_ENV.eventBusName),
-        source: env(RECEIVER_ENV.eventSource),
-        lakePrefix: env(RECEIVER_ENV.lakePrefix),
+        eventBusName: env.eventBusName,
+        source: env.eventSource,
+        lakePrefix: env.lakePrefix,
+        eventPattern: JSON.parse(env.eventPattern),
     });
 }
 
-/** Lambda entry point; the clients and the signing secrets are loaded once per cold start. */
+let receiver: Promise<Receiver> | undefined;
+
+/**
+ * Lambda entry point. The clients and the signing secrets are loaded once per cold start; a start
+ * that fails (secret not readable yet, bad configuration) answers 500, so Stripe retries, and the
+ * next invocation starts again instead of reusing the failure.
+ */
 export async function handler(event: LambdaFunctionURLEvent): Promise<ReceiverResponse> {
-    receiver ??= initialise().catch((error) => {
-        receiver = undefined; // let the next invocation retry a failed cold start
-        throw error;
-    });
-    return (await receiver)(event);
+    const started = performance.now();
+    const starting = (receiver ??= initialise());
+    let receive: Receiver;
+    try {
+        receive = await starting;
+    } catch (error) {
+        if (receiver === starting) receiver = undefined;
+        const line = { level: "error", outcome: "failed", status: 500, code: "not_ready", error: describeError(error) } as const;
+        return finish(writeLogLine, event, started, respond(500, { error: "the receiver could not start; Stripe will retry" }, line));
+    }
+    return receive(event);
 }

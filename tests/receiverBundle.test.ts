@@ -1,0 +1,169 @@
+/**
+ * The deployed artifact: the esbuild bundle of the receiver, run as Lambda runs it. Each load of
+ * the bundle is one container (one cold start), with its own environment, clock and stdout, and
+ * fake AWS SDK clients standing in for the ones the Lambda runtime provides.
+ */
+import * as assert from "node:assert/strict";
+import { builtinModules } from "node:module";
+import { buildReceiverBundle } from "../components/receiver/bundle";
+import { RECEIVER_ENV, type ReceiverLogLine, type ReceiverResponse } from "../components/receiver/handler";
+import { NOW, ROTATED_SECRET, SIGNING_SECRET, signedDelivery, stripeEventBody } from "./support/stripeWebhooks";
+
+const ENV = {
+    [RECEIVER_ENV.eventBusName]: "stripe-bus-a1b2c3d",
+    [RECEIVER_ENV.eventSource]: "stripe-analytics.webhook",
+    [RECEIVER_ENV.lakeBucket]: "stripe-lake-a1b2c3d",
+    [RECEIVER_ENV.lakePrefix]: "stripe/events",
+    [RECEIVER_ENV.signingSecretArn]: "arn:aws:secretsmanager:us-east-1:123456789012:secret:stripe-signing-secret-AbCdEf",
+    [RECEIVER_ENV.eventPattern]: JSON.stringify({ source: ["stripe-analytics.webhook"], "detail-type": ["checkout.session.completed"] }),
+};
+
+interface SdkCall {
+    command: string;
+    input: Record<string, any>;
+}
+
+/** What the fake AWS answers, per command name; a function may throw to fail the call. */
+type Responders = Record<string, (input: Record<string, any>) => unknown>;
+
+function fakeSdk(calls: SdkCall[], responders: Responders): Record<string, Record<string, unknown>> {
+    const command = (name: string) =>
+        ({
+            [name]: class {
+                readonly commandName = name;
+                constructor(readonly input: Record<string, any>) {}
+            },
+        })[name];
+    class Client {
+        async send(cmd: { commandName: string; input: Record<string, any> }): Promise<unknown> {
+            calls.push({ command: cmd.commandName, input: cmd.input });
+            return responders[cmd.commandName](cmd.input);
+        }
+    }
+    return {
+        "@aws-sdk/client-eventbridge": { EventBridgeClient: Client, PutEventsCommand: command("PutEventsCommand") },
+        "@aws-sdk/client-s3": { S3Client: Client, PutObjectCommand: command("PutObjectCommand") },
+        "@aws-sdk/client-secrets-manager": { SecretsManagerClient: Client, GetSecretValueCommand: command("GetSecretValueCommand") },
+    };
+}
+
+const { code, inputs } = buildReceiverBundle();
+
+/** Loads the bundle as a fresh container and returns its handler with everything it touched. */
+function container(responders: Partial<Responders> = {}, env: Record<string, string> = ENV) {
+    const c = { calls: [] as SdkCall[], lines: [] as ReceiverLogLine[], clock: NOW, handler: undefined as unknown as (event: unknown) => Promise<ReceiverResponse> };
+    const sdk = fakeSdk(c.calls, {
+        GetSecretValueCommand: () => ({ SecretString: SIGNING_SECRET }),
+        PutEventsCommand: (input) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: "11111111-eb" })) }),
+        PutObjectCommand: () => ({ ETag: '"etag"' }),
+        ...responders,
+    } as Responders);
+    const sandboxProcess = { env: { ...env }, stdout: { write: (text: string) => c.lines.push(JSON.parse(text)) } };
+    const SandboxDate = class extends Date {
+        static now(): number {
+            return c.clock * 1000;
+        }
+    };
+    const module = { exports: {} as Record<string, any> };
+    const load = new Function("require", "module", "exports", "process", "Date", code);
+    load((id: string) => sdk[id] ?? require(id), module, module.exports, sandboxProcess, SandboxDate);
+    c.handler = module.exports.handler;
+    return c;
+}
+
+describe("receiver bundle", function () {
+    it("holds only this project's code and requires nothing but the runtime's AWS SDK clients and Node built-ins", function () {
+        assert.deepEqual(inputs.filter((file) => !file.startsWith("components/")), [], "bundled files from outside components/");
+        assert.ok(inputs.includes("components/receiver/handler.ts") && inputs.includes("components/receiver/verify.ts"));
+        const required = [...new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))].sort();
+        assert.deepEqual(
+            required.filter((id) => !builtinModules.includes(id.replace(/^node:/, ""))),
+            ["@aws-sdk/client-eventbridge", "@aws-sdk/client-s3", "@aws-sdk/client-secrets-manager"],
+        );
+        assert.ok(!/smithy|SignatureV4|class \w+Client/.test(code), "AWS SDK code is inlined in the bundle");
+        assert.ok(code.length < 32 * 1024, `the bundle grew to ${code.length} bytes`);
+    });
+
+    it("reads the secret once per cold start and publishes to the configured bus and source", async function () {
+        const c = container();
+        const body = stripeEventBody();
+        assert.equal((await c.handler(signedDelivery(body))).statusCode, 200);
+        assert.equal((await c.handler(signedDelivery(body))).statusCode, 200);
+        assert.deepEqual(
+            c.calls.map((call) => call.command),
+            ["GetSecretValueCommand", "PutEventsCommand", "PutEventsCommand"],
+        );
+        assert.deepEqual(c.calls[0].input, { SecretId: ENV.SIGNING_SECRET_ARN });
+        const entry = c.calls[1].input.Entries[0];
+        assert.deepEqual(
+            { ...entry, Time: entry.Time.getTime() },
+            { Source: "stripe-analytics.webhook", DetailType: "checkout.session.completed", Detail: body, Time: (NOW - 2) * 1000, EventBusName: "stripe-bus-a1b2c3d" },
+        );
+        assert.deepEqual(c.lines.map((l) => [l.outcome, l.status, l.requestId]), [["published", 200, "c0ffee00-1111-2222-3333-444455556666"], ["published", 200, "c0ffee00-1111-2222-3333-444455556666"]]);
+    });
+
+    it("writes oversize events to the lake bucket under the configured prefix", async function () {
+        const c = container();
+        const body = stripeEventBody({ minBytes: 300_000 });
+        assert.equal((await c.handler(signedDelivery(body))).statusCode, 200);
+        const put = c.calls.find((call) => call.command === "PutObjectCommand")!;
+        assert.deepEqual(put.input, {
+            Bucket: "stripe-lake-a1b2c3d",
+            Key: `stripe/events/type=checkout.session.completed/dt=2025-06-15/evt_1QAbCdEfGhIjKlMnOpQrStUv.json`,
+            Body: JSON.stringify(JSON.parse(body)),
+            ContentType: "application/json",
+        });
+        assert.ok(!c.calls.some((call) => call.command === "PutEventsCommand"));
+    });
+
+    it("does not store an oversize event of a type outside the rule's pattern from EVENT_PATTERN", async function () {
+        const c = container();
+        assert.equal((await c.handler(signedDelivery(stripeEventBody({ minBytes: 300_000, type: "invoice.paid" })))).statusCode, 200);
+        assert.deepEqual(c.calls.map((call) => call.command), ["GetSecretValueCommand"]);
+        assert.equal(c.lines[0].outcome, "ignored");
+    });
+
+    it("answers 500 when the secret cannot be read at cold start, and reads it again on the next request", async function () {
+        let reads = 0;
+        const c = container({
+            GetSecretValueCommand: () => {
+                if (++reads === 1) throw Object.assign(new Error("Secrets Manager can't find the specified secret value for staging label: AWSCURRENT"), { name: "ResourceNotFoundException" });
+                return { SecretString: SIGNING_SECRET };
+            },
+        });
+        const body = stripeEventBody();
+        const first = await c.handler(signedDelivery(body));
+        assert.equal(first.statusCode, 500);
+        assert.deepEqual(JSON.parse(first.body!), { error: "the receiver could not start; Stripe will retry" });
+        assert.deepEqual([c.lines[0].code, c.lines[0].error], ["not_ready", "ResourceNotFoundException: Secrets Manager can't find the specified secret value for staging label: AWSCURRENT"]);
+        assert.equal((await c.handler(signedDelivery(body))).statusCode, 200);
+        assert.equal(reads, 2);
+    });
+
+    it("answers 500 naming every missing environment variable, without calling AWS", async function () {
+        const { [RECEIVER_ENV.lakeBucket]: _bucket, [RECEIVER_ENV.signingSecretArn]: _arn, ...partial } = ENV;
+        const c = container({}, partial);
+        assert.equal((await c.handler(signedDelivery(stripeEventBody()))).statusCode, 500);
+        assert.equal(c.lines[0].error, "Error: environment variables not set: LAKE_BUCKET, SIGNING_SECRET_ARN");
+        assert.deepEqual(c.calls, []);
+    });
+
+    it("answers 500 when the stored secret is not a whsec_ value, without logging it", async function () {
+        const c = container({ GetSecretValueCommand: () => ({ SecretString: "sk_live_misplaced" }) });
+        assert.equal((await c.handler(signedDelivery(stripeEventBody()))).statusCode, 500);
+        assert.equal(c.lines[0].error, "Error: signing secret #1 is not a whsec_... value");
+    });
+
+    it("picks up a secret rotated while the container was warm, after re-reading the store once", async function () {
+        let stored = SIGNING_SECRET;
+        const c = container({ GetSecretValueCommand: () => ({ SecretString: stored }) });
+        const body = stripeEventBody();
+        assert.equal((await c.handler(signedDelivery(body))).statusCode, 200);
+
+        stored = `${SIGNING_SECRET},${ROTATED_SECRET}`;
+        c.clock = NOW + 61;
+        assert.equal((await c.handler(signedDelivery(body, c.clock, ROTATED_SECRET))).statusCode, 200);
+        assert.equal((await c.handler(signedDelivery(body, c.clock, SIGNING_SECRET))).statusCode, 200);
+        assert.deepEqual(c.calls.filter((call) => call.command === "GetSecretValueCommand").length, 2);
+    });
+});
