@@ -4,7 +4,7 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config({
-    files: ["index.ts", "stackConfig.ts", "components/**/*.ts"],
+    files: ["index.ts", "stackConfig.ts", "components/**/*.ts", "examples/*/index.ts"],
     languageOptions: {
         parser: tseslint.parser,
         parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

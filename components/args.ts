@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { availableMetrics, METRIC_NAMES, MetricName, missingEventTypes } from "./analytics/sql";
 import { PipelineConfigError } from "./errors";
 import { EventTypeSelection, selectEventTypes } from "./events/eventTypes";
+import { ExistingResources, resolveExistingResources } from "./existingResources";
 import { DEFAULT_LAKE_PREFIX, validateLakePrefix } from "./lake/layout";
 import { buildEventPattern } from "./routing/eventPattern";
 
@@ -145,6 +146,28 @@ export interface StripeAnalyticsPipelineArgs {
      * Default: 30.
      */
     archiveRetentionDays?: number;
+    /**
+     * Name of an existing S3 bucket (same account and region) to write the lake into instead of
+     * creating one. The component then changes nothing about that bucket: its public access block,
+     * encryption, versioning, lifecycle and policy stay its owner's (README: Reuse). Cannot be
+     * combined with `kmsKeyArn`, `quicksightPrincipalArn`, `retainBucketOnDelete`,
+     * `expireEventsAfterDays` or `noncurrentVersionExpirationDays`. Default: create the bucket.
+     */
+    existingBucketName?: string;
+    /**
+     * ARN of the KMS key an existing bucket (`existingBucketName`) encrypts with (SSE-KMS); the
+     * writers get `kms:GenerateDataKey`/`kms:Decrypt` on it, nothing else changes. Default: none
+     * (the existing bucket uses SSE-S3).
+     */
+    existingBucketKmsKeyArn?: pulumi.Input<string>;
+    /**
+     * Name of an existing custom EventBridge bus (same account and region) for the receiver to
+     * publish to and the rule to live on, instead of creating one. Needs `existingEventBusArn`.
+     * Default: create the bus.
+     */
+    existingEventBusName?: string;
+    /** ARN of the bus named by `existingEventBusName`; the IAM policies use it. Default: none. */
+    existingEventBusArn?: string;
 }
 
 /** Bytes of the event pattern the receiver's environment can hold (Lambda: 4 KB for all variables). */
@@ -163,7 +186,7 @@ export const REFRESH_INTERVALS = ["HOURLY", "DAILY", "WEEKLY", "MONTHLY"] as con
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /** Validated arguments with every default applied: what the parts are built from. */
-export interface PipelineSettings {
+export interface PipelineSettings extends ExistingResources {
     eventTypes: EventTypeSelection;
     lakePrefix: string;
     expireEventsAfterDays?: number;
@@ -318,10 +341,11 @@ export function resolveSettings(name: string, args: StripeAnalyticsPipelineArgs)
             `replace exact types by family wildcards such as "invoice.*"`,
         );
     }
+    const lakePrefix = validateLakePrefix(args.lakePrefix ?? DEFAULT_LAKE_PREFIX);
     const athena = args.athena ?? true;
     return {
         eventTypes,
-        lakePrefix: validateLakePrefix(args.lakePrefix ?? DEFAULT_LAKE_PREFIX),
+        lakePrefix,
         expireEventsAfterDays: integerIn("expireEventsAfterDays", args.expireEventsAfterDays, 1, 36500, "days", "never expire"),
         noncurrentVersionExpirationDays: integerIn("noncurrentVersionExpirationDays", args.noncurrentVersionExpirationDays, 1, 36500, "days", "30") ?? 30,
         retainBucketOnDelete: args.retainBucketOnDelete ?? true,
@@ -340,5 +364,6 @@ export function resolveSettings(name: string, args: StripeAnalyticsPipelineArgs)
         analyticsStartDate: resolveStartDate(args.analyticsStartDate ?? "2025-01-01"),
         athenaResultsExpirationDays: integerIn("athenaResultsExpirationDays", args.athenaResultsExpirationDays, 1, 3650, "days", "7") ?? 7,
         ...resolveQuickSight(args, athena),
+        ...resolveExistingResources(args, lakePrefix),
     };
 }

@@ -4,6 +4,7 @@
  * really calls, on the exact resources; `*` appears only where AWS has no resource-level
  * permission for the action (noted at the statement).
  */
+import { validateLakePrefix } from "./lake/layout";
 
 export interface PolicyStatement {
     Sid?: string;
@@ -89,21 +90,33 @@ export const LOG_DELIVERY_ACTIONS: readonly string[] = [
     "logs:DescribeLogGroups",
 ];
 
-export interface WorkflowPolicyOptions {
+export interface ArchiveStepPolicyOptions {
     bucketArn: string;
+    /** Validated as lake/layout.ts does, since it becomes part of the object ARN. */
     lakePrefix: string;
     deadLetterQueueArn: string;
     kmsKeyArn?: string;
 }
 
-/** The state machine: PutObject under the lake prefix, park failures in the DLQ, deliver its logs. */
-export function workflowPolicy(o: WorkflowPolicyOptions): PolicyDocument {
-    return policy(
-        { Sid: "ArchiveEvents", Effect: "Allow", Action: "s3:PutObject", Resource: lakeObjectsArn(o.bucketArn, o.lakePrefix) },
+/**
+ * What the role of any state machine running the archive states (workflow/definition.ts) needs:
+ * PutObject under the lake prefix, SendMessage to the parking queue, and the KMS key of an
+ * SSE-KMS bucket. For callers splicing those states into their own workflow (README: Reuse).
+ */
+export function archiveStepStatements(o: ArchiveStepPolicyOptions): PolicyStatement[] {
+    return [
+        { Sid: "ArchiveEvents", Effect: "Allow", Action: "s3:PutObject", Resource: lakeObjectsArn(o.bucketArn, validateLakePrefix(o.lakePrefix)) },
         { Sid: "ParkFailedEvents", Effect: "Allow", Action: "sqs:SendMessage", Resource: o.deadLetterQueueArn },
+        ...kmsWriteStatements(o.kmsKeyArn),
+    ];
+}
+
+/** The pipeline's own state machine: the archive step's statements, and delivery of its logs. */
+export function workflowPolicy(o: ArchiveStepPolicyOptions): PolicyDocument {
+    return policy(
+        ...archiveStepStatements(o),
         // CloudWatch Logs delivery for Step Functions has no resource-level permissions, so AWS requires "*".
         { Sid: "DeliverExecutionLogs", Effect: "Allow", Action: [...LOG_DELIVERY_ACTIONS], Resource: "*" },
-        ...kmsWriteStatements(o.kmsKeyArn),
     );
 }
 

@@ -1,4 +1,4 @@
-export { StripeAnalyticsPipeline } from "./pipeline";
+export { StripeAnalyticsPipeline, PIPELINE_TYPE } from "./pipeline";
 export { StripeAnalyticsPipelineArgs, PipelineSettings, resolveSettings, WORKFLOW_TYPES, LOG_RETENTION_DAYS, REFRESH_INTERVALS } from "./args";
 export { PipelineConfigError } from "./errors";
 export { DEFAULT_EVENT_TYPES, EventTypeSelection, selectEventTypes, suggestEventType } from "./events/eventTypes";
@@ -6,7 +6,17 @@ export { STRIPE_EVENT_TYPES } from "./events/catalog.generated";
 export { DEFAULT_LAKE_PREFIX, EVENT_SOURCE, objectKey, eventDate } from "./lake/layout";
 export { buildArchivePattern, buildEventPattern, matchesEventPattern, StripeEventPattern } from "./routing/eventPattern";
 export { AlarmSpec, AlarmTargets, buildAlarmSpecs } from "./monitoring/alarms";
-export { buildArchiveDefinition, buildArchiveStates, ArchiveStatesOptions, ARCHIVE_FAILED_ERROR } from "./workflow/definition";
+export {
+    buildArchiveDefinition,
+    buildArchiveStates,
+    archiveStateNames,
+    ArchiveStatesOptions,
+    ArchiveStateNames,
+    ARCHIVE_FAILED_ERROR,
+    DEFAULT_EVENT_PATH,
+    DEFAULT_TIME_PATH,
+} from "./workflow/definition";
+export { archiveStepStatements, ArchiveStepPolicyOptions, PolicyStatement } from "./iam";
 export * as policies from "./iam";
 export { DATA_SET_OWNER_ACTIONS, DATA_SOURCE_OWNER_ACTIONS, QUICKSIGHT_MANIFEST_KEY, refreshSchedule } from "./analytics";
 export { glueDatabaseName, glueView, eventsTableParameters, eventsTableColumns } from "./analytics/glue";

@@ -9,9 +9,12 @@ export interface PartContext {
     /** The component; every child gets `{ parent }`, so it also inherits the caller's providers. */
     parent: pulumi.ComponentResource;
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Key of the lake's SSE-KMS encryption: `kmsKeyArn` for a created bucket, `existingBucketKmsKeyArn` for an existing one. */
     kmsKeyArn?: pulumi.Input<string>;
     /** Account the pipeline is deployed to (from sts:GetCallerIdentity). */
     accountId: pulumi.Output<string>;
+    /** AWS partition of that account (`aws`, `aws-cn`, `aws-us-gov`), for ARNs built from names. */
+    partition: pulumi.Output<string>;
 }
 
 /** JSON of a document (policy, state machine definition) built from values known only once resources exist. */

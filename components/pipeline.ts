@@ -11,6 +11,9 @@ import { createRouting } from "./routing";
 import { createStorage } from "./storage";
 import { createWorkflow } from "./workflow";
 
+/** Type token of the component: `<package.json name>:index:<class name>`, as the component package's schema names it. */
+export const PIPELINE_TYPE = "stripe-analytics:index:StripeAnalyticsPipeline";
+
 const QUICKSIGHT_PRINCIPAL_PATTERN = /^arn:aws[a-z-]*:quicksight:[a-z0-9-]+:\d{12}:(user|group)\/[^/]+\/.+$/;
 
 /**
@@ -25,11 +28,13 @@ const QUICKSIGHT_PRINCIPAL_PATTERN = /^arn:aws[a-z-]*:quicksight:[a-z0-9-]+:\d{1
 export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
     /** URL Stripe posts events to (the receiver's function URL). */
     public readonly webhookUrl: pulumi.Output<string>;
-    /** Name of the lake bucket. */
+    /** Name of the lake bucket: the one the component created, or `existingBucketName`. */
     public readonly bucketName: pulumi.Output<string>;
     /** Key prefix of the event objects in the bucket. */
     public readonly lakePrefix: pulumi.Output<string>;
+    /** Name of the bus the receiver publishes to: the one the component created, or `existingEventBusName`. */
     public readonly eventBusName: pulumi.Output<string>;
+    /** ARN of that bus. */
     public readonly eventBusArn: pulumi.Output<string>;
     public readonly ruleArn: pulumi.Output<string>;
     public readonly stateMachineArn: pulumi.Output<string>;
@@ -51,7 +56,7 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
     public readonly alarmTopicArn: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: StripeAnalyticsPipelineArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("stripe-analytics:index:StripeAnalyticsPipeline", name, args, opts);
+        super(PIPELINE_TYPE, name, args, opts);
         const settings = resolveSettings(name, args);
         const principal = args.quicksightPrincipalArn;
         if (typeof principal === "string" && !QUICKSIGHT_PRINCIPAL_PATTERN.test(principal)) {
@@ -63,13 +68,16 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
             );
         }
 
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const ctx: PartContext = {
             name,
             settings,
             parent: this,
             tags: args.tags,
-            kmsKeyArn: args.kmsKeyArn,
-            accountId: aws.getCallerIdentityOutput({}, { parent: this }).accountId,
+            kmsKeyArn: settings.existingBucketName === undefined ? args.kmsKeyArn : args.existingBucketKmsKeyArn,
+            accountId: identity.accountId,
+            // The second field of the caller's own ARN; saves a separate aws.getPartition call.
+            partition: identity.arn.apply((arn) => arn.split(":")[1]),
         };
         const storage = createStorage(ctx);
         const workflow = createWorkflow(ctx, storage);

@@ -366,6 +366,29 @@ describe("analytics (mocked deployment)", function () {
         });
     });
 
+    describe("over an existing bucket", function () {
+        let mocks: RecordingMocks;
+        const find = (type: string, role: string) => mocks.get(type, `reuse-${role}`);
+
+        before(async function () {
+            ({ mocks } = await deploy("reuse", { existingBucketName: "acme-data-lake", lakePrefix: "stripe/events", extraEventTypes: ["payment_intent.*"], quicksightPrincipalArn: QUICKSIGHT_USER }));
+        });
+
+        it("points the table at the prefix in that bucket and lets QuickSight only read it", function () {
+            const table = find("aws:glue/catalogTable:CatalogTable", "events-table").inputs;
+            assert.equal(table.storageDescriptor.location, "s3://acme-data-lake/stripe/events/");
+            assert.equal(table.parameters["storage.location.template"], "s3://acme-data-lake/stripe/events/type=${type}/dt=${dt}/");
+            const lakeStatements = JSON.parse(find("aws:iam/rolePolicy:RolePolicy", "quicksight-athena-policy").inputs.policy).Statement.filter((s: { Resource: string | string[] }) =>
+                [s.Resource].flat().some((r) => r.startsWith("arn:aws:s3:::acme-data-lake")),
+            );
+            assert.deepEqual(lakeStatements, [
+                { Sid: "ReadLake", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::acme-data-lake/stripe/events/*" },
+                { Sid: "ListLake", Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::acme-data-lake", Condition: { StringLike: { "s3:prefix": ["stripe/events/*"] } } },
+                { Sid: "LocateLakeBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: "arn:aws:s3:::acme-data-lake" },
+            ]);
+        });
+    });
+
     describe("with athena: false", function () {
         let mocks: RecordingMocks;
         let pipeline: InstanceType<PipelineModule["StripeAnalyticsPipeline"]>;

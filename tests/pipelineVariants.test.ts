@@ -63,7 +63,7 @@ describe("StripeAnalyticsPipeline variants", function () {
         ]);
         for (const role of ["workflow-policy", "receiver-policy"]) {
             const statements = JSON.parse(mocks.get("aws:iam/rolePolicy:RolePolicy", `billing-${role}`).inputs.policy).Statement;
-            assert.deepEqual(statements.at(-1), { Sid: "EncryptLakeObjects", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: KMS_KEY });
+            assert.deepEqual(statements.filter((s: any) => s.Sid === "EncryptLakeObjects"), [{ Sid: "EncryptLakeObjects", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: KMS_KEY }]);
             assert.ok(statements.some((s: any) => s.Action === "s3:PutObject" && s.Resource === "arn:aws:s3:::billing-lake-a1b2c3d/stripe/events/*"));
         }
         const stripeStatements = JSON.parse(mocks.get("aws:iam/rolePolicy:RolePolicy", "stripe-workflow-policy").inputs.policy).Statement;

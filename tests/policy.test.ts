@@ -166,7 +166,7 @@ describe("policy pack", function () {
             ]);
             // The log-delivery statement alone may use "*", and only with its own actions.
             const logs = JSON.parse(rolePolicy.policy);
-            logs.Statement[2].Action.push("s3:GetObject");
+            logs.Statement.find((s: { Sid?: string }) => s.Sid === "DeliverExecutionLogs").Action.push("s3:GetObject");
             assert.deepEqual(await violations(p, "aws:iam/rolePolicy:RolePolicy", { ...rolePolicy, policy: JSON.stringify(logs) }), [
                 'statement DeliverExecutionLogs allows s3:GetObject on Resource "*"; scope them to exact ARNs',
             ]);

@@ -1,29 +1,41 @@
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy, deadLetterQueuePolicy, eventTargetPolicy } from "../iam";
 import { PartContext, jsonFrom } from "../parts";
 import { Storage } from "../storage";
 import { Workflow } from "../workflow";
 import { buildArchivePattern, buildEventPattern } from "./eventPattern";
 
+/** The bus as the other parts use it: created here (an aws.cloudwatch.EventBus) or the caller's. */
+export interface EventBusRef {
+    name: pulumi.Output<string>;
+    arn: pulumi.Output<string>;
+}
+
 export interface Routing {
-    bus: aws.cloudwatch.EventBus;
+    bus: EventBusRef;
     rule: aws.cloudwatch.EventRule;
     /** Keeps what the bus received, for `npm run replay`. */
     archive: aws.cloudwatch.EventArchive;
 }
 
 /**
- * The custom bus the receiver publishes to, and the one rule that sends the configured event
- * types to the state machine. EventBridge retries a failed delivery (RetryPolicy) and then parks
- * the event in the dead-letter queue instead of dropping it. The bus's archive keeps every event
- * for `archiveRetentionDays`, so a time window can be replayed through the rule; writes are
- * idempotent, so replaying what the lake already has only rewrites the same objects.
+ * The custom bus the receiver publishes to (created, or the caller's `existingEventBusName`), and
+ * the one rule on it that sends the configured event types to the state machine. EventBridge
+ * retries a failed delivery (RetryPolicy) and then parks the event in the dead-letter queue
+ * instead of dropping it. The bus's archive keeps every event for `archiveRetentionDays`, so a
+ * time window can be replayed through the rule; writes are idempotent, so replaying what the lake
+ * already has only rewrites the same objects.
  */
 export function createRouting(ctx: PartContext, storage: Storage, workflow: Workflow): Routing {
     const { name, settings, parent, tags } = ctx;
     const { deadLetterQueue } = storage;
 
-    const bus = new aws.cloudwatch.EventBus(`${name}-bus`, { description: `Stripe events of the ${name} pipeline`, tags }, { parent });
+    const existing = settings.existingEventBus;
+    const bus: EventBusRef =
+        existing === undefined
+            ? new aws.cloudwatch.EventBus(`${name}-bus`, { description: `Stripe events of the ${name} pipeline`, tags }, { parent })
+            : { name: pulumi.output(existing.name), arn: pulumi.output(existing.arn) };
     const rule = new aws.cloudwatch.EventRule(
         `${name}-rule`,
         {

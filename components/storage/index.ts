@@ -3,18 +3,46 @@ import * as pulumi from "@pulumi/pulumi";
 import { tlsOnlyBucketPolicy } from "../iam";
 import { PartContext, jsonFrom } from "../parts";
 
+/** The lake bucket as the other parts use it: created here (an aws.s3.Bucket) or the caller's. */
+export interface LakeBucket {
+    id: pulumi.Output<string>;
+    bucket: pulumi.Output<string>;
+    arn: pulumi.Output<string>;
+}
+
 export interface Storage {
-    bucket: aws.s3.Bucket;
+    bucket: LakeBucket;
     /** Parks events that could not be delivered or written, for redrive. */
     deadLetterQueue: aws.sqs.Queue;
 }
 
 /**
- * The lake bucket, private, encrypted, versioned and TLS-only, and the dead-letter queue that
- * keeps what the lake could not take. The bucket and the settings that protect it are retained on
- * delete by default: a retained bucket must not be left public or unencrypted.
+ * The lake bucket (created, or the caller's `existingBucketName`) and the dead-letter queue that
+ * keeps what the lake could not take.
  */
 export function createStorage(ctx: PartContext): Storage {
+    const { name, settings, parent, tags } = ctx;
+    const existing = settings.existingBucketName;
+    const bucket = existing === undefined ? createLakeBucket(ctx) : existingLakeBucket(existing, ctx.partition);
+    const deadLetterQueue = new aws.sqs.Queue(
+        `${name}-dlq`,
+        { sqsManagedSseEnabled: true, messageRetentionSeconds: settings.deadLetterRetentionDays * 86400, tags },
+        { parent },
+    );
+    return { bucket, deadLetterQueue };
+}
+
+/** The caller's bucket: referenced by name only, so the component never reads or changes its settings. */
+function existingLakeBucket(bucketName: string, partition: pulumi.Output<string>): LakeBucket {
+    const name = pulumi.output(bucketName);
+    return { id: name, bucket: name, arn: pulumi.interpolate`arn:${partition}:s3:::${bucketName}` };
+}
+
+/**
+ * A private, encrypted, versioned and TLS-only bucket. The bucket and the settings that protect it
+ * are retained on delete by default: a retained bucket must not be left public or unencrypted.
+ */
+function createLakeBucket(ctx: PartContext): aws.s3.Bucket {
     const { name, settings, parent, tags } = ctx;
     const keep: pulumi.CustomResourceOptions = { parent, retainOnDelete: settings.retainBucketOnDelete };
 
@@ -70,11 +98,5 @@ export function createStorage(ctx: PartContext): Storage {
         // The public access block must exist first, so S3 never sees a policy on an unprotected bucket.
         { ...keep, dependsOn: [publicAccessBlock] },
     );
-
-    const deadLetterQueue = new aws.sqs.Queue(
-        `${name}-dlq`,
-        { sqsManagedSseEnabled: true, messageRetentionSeconds: settings.deadLetterRetentionDays * 86400, tags },
-        { parent },
-    );
-    return { bucket, deadLetterQueue };
+    return bucket;
 }

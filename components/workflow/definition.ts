@@ -1,11 +1,14 @@
 /**
  * The archive workflow as Amazon States Language, built by pure functions so tests and the local
- * pipeline execute exactly what gets deployed.
+ * pipeline execute exactly what gets deployed, and so other teams can splice the same states into
+ * their own state machines (README: Reuse).
  *
- * Input: the EventBridge event the rule delivers (`detail` is the Stripe event, `time` is the
- * event's `created`, set by the receiver). The object key is the lake layout of lake/layout.ts,
+ * Input: by default the EventBridge event a rule delivers (`detail` is the Stripe event, `time` is
+ * the event's `created`, set by the receiver). The object key is the lake layout of lake/layout.ts,
  * rebuilt with intrinsics: `dt` is the date part of `time`.
  */
+import { PipelineConfigError } from "../errors";
+import { validateLakePrefix } from "../lake/layout";
 
 /** Error name of the Fail state an execution ends in when its event was parked. */
 export const ARCHIVE_FAILED_ERROR = "StripeEventArchiveFailed";
@@ -14,16 +17,31 @@ export const ARCHIVE_FAILED_ERROR = "StripeEventArchiveFailed";
 export const S3_PUT_OBJECT_RESOURCE = "arn:aws:states:::aws-sdk:s3:putObject";
 export const SQS_SEND_MESSAGE_RESOURCE = "arn:aws:states:::sqs:sendMessage";
 
+/** Where an EventBridge rule target finds the Stripe event and its time. */
+export const DEFAULT_EVENT_PATH = "$.detail";
+export const DEFAULT_TIME_PATH = "$.time";
+
 export interface ArchiveStatesOptions {
     bucketName: string;
-    /** Validated lake prefix (lake/layout.ts); it goes into a States.Format template unescaped. */
+    /** Lake prefix, validated as lake/layout.ts does (it goes into a States.Format template). */
     lakePrefix: string;
     /** Queue that keeps events whose write kept failing, for `npm run redrive`. */
     deadLetterQueueUrl: string;
-    /** State to continue with after a successful write; the archive step ends the workflow when omitted. */
+    /**
+     * State to continue with after a successful write; it receives the archive step's input
+     * unchanged. The archive step ends the workflow when omitted.
+     */
     next?: string;
     /** Prefix of the generated state names, so the states can be spliced into a larger workflow. */
     statePrefix?: string;
+    /** JSONPath of the Stripe event in the state input. Default `$.detail` (an EventBridge event). */
+    eventPath?: string;
+    /**
+     * JSONPath of an ISO-8601 UTC timestamp whose date part becomes the `dt` partition. Default
+     * `$.time`: for events published by this component's receiver that is the Stripe event's
+     * `created`, so keys equal lake/layout.ts's `objectKey` exactly.
+     */
+    timePath?: string;
 }
 
 export interface ArchiveStateNames {
@@ -40,9 +58,19 @@ export function archiveStateNames(statePrefix = ""): ArchiveStateNames {
     };
 }
 
-/** The States.Format expression that rebuilds lake/layout.ts's `objectKey` from an EventBridge event. */
-export function objectKeyExpression(lakePrefix: string): string {
-    return `States.Format('${lakePrefix}/type={}/dt={}/{}.json', $.detail.type, States.ArrayGetItem(States.StringSplit($.time, 'T'), 0), $.detail.id)`;
+/** Plain member paths only: they are spliced into intrinsic function calls. */
+const REFERENCE_PATH_PATTERN = /^\$(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+function validatePath(key: string, path: string): string {
+    if (!REFERENCE_PATH_PATTERN.test(path)) {
+        throw new PipelineConfigError(key, path, "must be a JSONPath of plain member names, such as $.detail or $.request.event", "write it as $ followed by .name segments (letters, digits, _), without brackets, filters or wildcards");
+    }
+    return path;
+}
+
+/** The States.Format expression that rebuilds lake/layout.ts's `objectKey` from the state input. */
+export function objectKeyExpression(lakePrefix: string, eventPath = DEFAULT_EVENT_PATH, timePath = DEFAULT_TIME_PATH): string {
+    return `States.Format('${lakePrefix}/type={}/dt={}/{}.json', ${eventPath}.type, States.ArrayGetItem(States.StringSplit(${timePath}, 'T'), 0), ${eventPath}.id)`;
 }
 
 /**
@@ -53,6 +81,8 @@ export function objectKeyExpression(lakePrefix: string): string {
  */
 export function buildArchiveStates(options: ArchiveStatesOptions): Record<string, Record<string, unknown>> {
     const names = archiveStateNames(options.statePrefix);
+    const eventPath = validatePath("eventPath", options.eventPath ?? DEFAULT_EVENT_PATH);
+    const timePath = validatePath("timePath", options.timePath ?? DEFAULT_TIME_PATH);
     return {
         [names.archive]: {
             Type: "Task",
@@ -60,9 +90,9 @@ export function buildArchiveStates(options: ArchiveStatesOptions): Record<string
             Resource: S3_PUT_OBJECT_RESOURCE,
             Parameters: {
                 Bucket: options.bucketName,
-                "Key.$": objectKeyExpression(options.lakePrefix),
+                "Key.$": objectKeyExpression(validateLakePrefix(options.lakePrefix), eventPath, timePath),
                 // Athena's JSON SerDe reads one document per line: compact JSON, no pretty-printing.
-                "Body.$": "States.JsonToString($.detail)",
+                "Body.$": `States.JsonToString(${eventPath})`,
                 ContentType: "application/json",
             },
             // Keep the event itself as the state's output, for `next` and for the Catch below.
@@ -115,7 +145,7 @@ export function buildArchiveStates(options: ArchiveStatesOptions): Record<string
 }
 
 /** The complete state machine definition of the pipeline's workflow. */
-export function buildArchiveDefinition(options: Omit<ArchiveStatesOptions, "next" | "statePrefix">): Record<string, unknown> {
+export function buildArchiveDefinition(options: Pick<ArchiveStatesOptions, "bucketName" | "lakePrefix" | "deadLetterQueueUrl">): Record<string, unknown> {
     return {
         Comment: "Archive one Stripe event from EventBridge into the S3 lake",
         StartAt: archiveStateNames().archive,
