@@ -12,11 +12,28 @@ export const COMMON_FLAGS = {
     help: { type: "boolean", short: "h", default: false },
 } as const satisfies ParseArgsConfig["options"];
 
+/** A mistake in the command line (as opposed to a failure of the work itself). */
+export class UsageError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "UsageError";
+    }
+}
+
+/** `util.parseArgs` in strict mode over a given argv, its errors turned into usage errors. */
+export function parseArgv<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T) {
+    try {
+        return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    } catch (error) {
+        throw new UsageError((error as Error).message);
+    }
+}
+
 export type Flags = { stack: string; lake: string } & Record<string, string | boolean | undefined>;
 
-/** Parses the command line; unknown flags are an error (one line, via runCli). */
+/** Parses this process's command line with the common flags; `--help` prints the usage and exits. */
 export function parseFlags(options: NonNullable<ParseArgsConfig["options"]>, usage: string): Flags {
-    const { values } = parseArgs({ args: process.argv.slice(2), options: { ...COMMON_FLAGS, ...options }, strict: true, allowPositionals: false }) as { values: Flags };
+    const values = parseArgv(process.argv.slice(2), { ...COMMON_FLAGS, ...options }) as Flags;
     if (values.help) {
         console.log(usage);
         process.exit(0);

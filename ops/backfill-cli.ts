@@ -7,10 +7,10 @@
 import * as path from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import Stripe from "stripe";
-import { integerFlag, runCli } from "../local/cli";
+import { integerFlag, parseArgv, runCli, UsageError } from "../local/cli";
 import { loadStackConfig } from "../local/stackConfig";
 import { BackfillSource, EVENTS_RETENTION_DAYS, eventSources, fileCheckpoint, OBJECT_KINDS, ObjectKind, objectSources, runBackfill } from "./backfill";
-import { CliIo, parseFlags, parseTime, processIo, UsageError } from "./cli";
+import { CliIo, parseTime, processIo } from "./cli";
 import { directoryLake, LakeWriter, s3Lake } from "./lake";
 import { progressLine } from "./progress";
 import { deployedValue, stackOutputsReader } from "./stack";
@@ -58,7 +58,7 @@ function parseKinds(value: string): ObjectKind[] {
 }
 
 export async function main(argv: string[], io: CliIo, clients: BackfillClients = realClients): Promise<number> {
-    const flags = parseFlags(argv, {
+    const flags = parseArgv(argv, {
         since: { type: "string" },
         until: { type: "string" },
         objects: { type: "string" },

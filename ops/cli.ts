@@ -1,18 +1,11 @@
 /**
  * What the operator scripts (`npm run replay`, `npm run backfill`) share on top of local/cli.ts:
- * flags parsed from a given argv, time arguments, and the process they talk to, injectable so
- * tests run the real `main` of each script.
+ * time arguments, and the process they talk to, injectable so tests run the real `main` of each
+ * script.
  */
 import { execFileSync } from "node:child_process";
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { UsageError } from "../local/cli";
 
-/** A mistake in the command line (as opposed to a failure of the work itself). */
-export class UsageError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "UsageError";
-    }
-}
 
 /** Runs a program and returns its stdout; throws (with `code: "ENOENT"` when it is not installed). */
 export type Exec = (file: string, args: string[], cwd: string) => string;
@@ -40,14 +33,6 @@ export function processIo(): CliIo {
     };
 }
 
-/** `util.parseArgs` in strict mode, with its errors turned into usage errors. */
-export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T) {
-    try {
-        return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
-    } catch (error) {
-        throw new UsageError((error as Error).message);
-    }
-}
 
 /**
  * A point in time from the command line: an ISO 8601 date (`2025-01-31`, midnight UTC) or date

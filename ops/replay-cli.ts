@@ -3,8 +3,8 @@
  * from the pipeline's EventBridge archive through its rule (see ops/replay.ts).
  */
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { integerFlag, runCli } from "../local/cli";
-import { CliIo, parseFlags, parseTime, processIo } from "./cli";
+import { integerFlag, parseArgv, runCli } from "../local/cli";
+import { CliIo, parseTime, processIo } from "./cli";
 import { progressLine } from "./progress";
 import { buildReplayRequest, parseArchiveArn, replayName, runReplay } from "./replay";
 import { deployedValue, stackOutputsReader } from "./stack";
@@ -27,7 +27,7 @@ Times: 2025-01-31 (midnight UTC) or 2025-01-31T12:00:00Z.
 export type EventBridgeFactory = (region: string) => Pick<EventBridgeClient, "send">;
 
 export async function main(argv: string[], io: CliIo, eventBridge: EventBridgeFactory = (region) => new EventBridgeClient({ region })): Promise<number> {
-    const flags = parseFlags(argv, {
+    const flags = parseArgv(argv, {
         from: { type: "string" },
         to: { type: "string" },
         "archive-arn": { type: "string" },

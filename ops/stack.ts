@@ -3,7 +3,8 @@
  * names and ARNs come from flags, else from `pulumi stack output --json`. (The stack's config,
  * such as its event types, comes from `Pulumi.<stack>.yaml` through local/stackConfig.ts.)
  */
-import { Exec, UsageError } from "./cli";
+import { UsageError } from "../local/cli";
+import { Exec } from "./cli";
 
 /** Reads the stack's outputs once, on first need; undefined when the Pulumi CLI is not installed. */
 export function stackOutputsReader(exec: Exec, cwd: string, stack: string | undefined): () => Record<string, unknown> | undefined {
