@@ -3,7 +3,7 @@
  * One table, two readers: index.ts reads it through `pulumi.Config` during `pulumi up`, and the
  * local pipeline reads the same keys from `Pulumi.<stack>.yaml` without the Pulumi CLI.
  */
-import { StripeAnalyticsPipelineArgs } from "./components";
+import { PipelineConfigError, StripeAnalyticsPipelineArgs } from "./components";
 
 /** Config namespace of this project (the project name in Pulumi.yaml). */
 export const CONFIG_NAMESPACE = "stripe-analytics";
@@ -20,6 +20,24 @@ export interface ConfigReader {
 export interface PipelineConfig {
     name: string;
     args: StripeAnalyticsPipelineArgs;
+}
+
+/**
+ * The QuickSight owner, from the flat key or from the structured `quicksight.principalArn`
+ * (`pulumi config set --path stripe-analytics:quicksight.principalArn ...`); both name the same arg.
+ */
+function quickSightPrincipal(read: ConfigReader): string | undefined {
+    const flat = read.string("quicksightPrincipalArn");
+    const structured = read.object<{ principalArn?: string }>("quicksight")?.principalArn;
+    if (flat !== undefined && structured !== undefined && flat !== structured) {
+        throw new PipelineConfigError(
+            "quicksight.principalArn",
+            structured,
+            `quicksightPrincipalArn is also set, to ${JSON.stringify(flat)}`,
+            "keep one of the two keys",
+        );
+    }
+    return flat ?? structured;
 }
 
 export function readPipelineConfig(read: ConfigReader): PipelineConfig {
@@ -43,7 +61,7 @@ export function readPipelineConfig(read: ConfigReader): PipelineConfig {
             analyticsMetrics: read.object<string[]>("analyticsMetrics"),
             analyticsStartDate: read.string("analyticsStartDate"),
             athenaResultsExpirationDays: read.number("athenaResultsExpirationDays"),
-            quicksightPrincipalArn: read.string("quicksightPrincipalArn"),
+            quicksightPrincipalArn: quickSightPrincipal(read),
             quicksightManifestDataSet: read.boolean("quicksightManifestDataSet"),
             quicksightRefreshInterval: read.string("quicksightRefreshInterval"),
             quicksightRefreshTime: read.string("quicksightRefreshTime"),
