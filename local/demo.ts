@@ -4,20 +4,26 @@
  * deployed rule and layout say should happen. Exit code 0 only if all of them match.
  */
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import Stripe from "stripe";
 import { objectKey } from "../components/lake/layout";
-import { matchesEventPattern } from "../components/routing/eventPattern";
+import { buildEventPattern, matchesEventPattern } from "../components/routing/eventPattern";
 import { EVENT_SOURCE } from "../components/lake/layout";
 import { MAX_STATE_INPUT_BYTES, stateInputBytes } from "../components/receiver/handler";
 import { toEventBridgeEvent } from "./eventBridge";
-import { loadConfigFor, parseFlags, runCli } from "./cli";
+import { loadConfigFor, localSigningSecret, parseFlags, runCli } from "./cli";
+import { LocalDeadLetterQueue, LocalLake } from "./lake";
 import { LocalPipeline, Outcome, OutcomeRecord } from "./pipeline";
+import type { LocalStackConfig } from "./stackConfig";
 import { demoDeliveries, Delivery } from "./samples";
 import { startServer } from "./server";
 
-const USAGE = "npm run demo -- [--lake .lake] [--stack dev]\nPosts the bundled sample events through a local pipeline and checks every outcome.";
+const USAGE = `npm run demo -- [--lake .lake] [--stack dev] [--url http://127.0.0.1:4242/webhook]
+Posts the bundled sample events through a local pipeline and checks every outcome: through one it
+starts itself, or with --url through a running \`npm start\` (same --stack and --lake, and
+STRIPE_WEBHOOK_SECRET set to the secret it printed).`;
 
 /** Posts one event, signed as Stripe signs it (stripe.webhooks.generateTestHeaderString). */
 export async function postSigned(url: string, payload: string, secret: string): Promise<{ status: number; body: string }> {
@@ -44,62 +50,111 @@ export function expectedOutcome(delivery: Delivery, pattern: Record<string, unkn
 export interface DemoResult {
     ok: boolean;
     lines: string[];
+    /** Deliveries by what was observed: HTTP answer, and whether their object is in the lake. */
     summary: { received: number; stored: number; ignored: number; rejected: number };
 }
 
-/** Runs the demo against a fresh in-process pipeline writing to `lakeDir`. */
-export async function runDemo(lakeDir: string, stack: string): Promise<DemoResult> {
-    const config = loadConfigFor(stack);
+/** A running pipeline to post to: `npm start`'s, given by --url, or one the demo starts itself. */
+export interface DemoTarget {
+    url: string;
+    secret: string;
+    /** Resolves once every accepted event has reached its end; `expectedKeys` are the objects that should appear. */
+    settle(expectedKeys: string[]): Promise<void>;
+    /** What the pipeline reported per event id, when it runs in this process. */
+    outcomes?(id: string): string[];
+    close(): Promise<void>;
+}
+
+/** A fresh pipeline in this process on a free port, writing to `lakeDir`. */
+export async function inProcessTarget(lakeDir: string, settings: LocalStackConfig["settings"]): Promise<DemoTarget> {
     const secret = `whsec_demo${randomBytes(16).toString("hex")}`;
     const records: OutcomeRecord[] = [];
-    const pipeline = new LocalPipeline({ settings: config.settings, lakeDir, signingSecrets: [secret], onOutcome: (r) => records.push(r) });
+    const pipeline = new LocalPipeline({ settings, lakeDir, signingSecrets: [secret], onOutcome: (r) => records.push(r) });
     const server = await startServer(pipeline, 0);
-    const url = `http://127.0.0.1:${server.port}/webhook`;
-    const deliveries = demoDeliveries(`x${randomBytes(4).toString("hex")}`);
+    return {
+        url: `http://127.0.0.1:${server.port}/webhook`,
+        secret,
+        settle: () => pipeline.idle(),
+        outcomes: (id) => records.filter((r) => r.id === id).map((r) => r.outcome),
+        close: () => new Promise((resolve) => server.close(() => resolve())),
+    };
+}
+
+/**
+ * A pipeline already running elsewhere (`npm start`): the demo cannot see its workflow finish, so it
+ * waits until the expected objects appear in the shared lake folder, for at most `timeoutMs`.
+ */
+export function runningTarget(url: string, secret: string, lake: LocalLake, timeoutMs = 15000): DemoTarget {
+    return {
+        url,
+        secret,
+        settle: async (expectedKeys) => {
+            const deadline = Date.now() + timeoutMs;
+            while (Date.now() < deadline && !expectedKeys.every((key) => existsSync(lake.pathOf(key)))) {
+                await new Promise((resolve) => setTimeout(resolve, 100));
+            }
+        },
+        close: async () => undefined,
+    };
+}
+
+const isStored = (outcome: Expected) => outcome === "stored" || outcome === "oversize";
+
+/** Posts every delivery through the target and checks each outcome against the deployed rule and layout. */
+export async function runDemo(lakeDir: string, config: LocalStackConfig, target?: DemoTarget): Promise<DemoResult> {
+    const { lakePrefix } = config.settings;
+    const lake = new LocalLake(lakeDir);
+    const pattern = buildEventPattern(config.settings.eventTypes) as unknown as Record<string, unknown>;
+    const deliveries = demoDeliveries(`x${randomBytes(4).toString("hex")}`).map((delivery) => ({ ...delivery, expected: expectedOutcome(delivery, pattern), key: objectKey(lakePrefix, delivery.event) }));
+    target ??= await inProcessTarget(lakeDir, config.settings);
     const lines: string[] = [];
-    let ok = true;
+    const summary = { received: 0, stored: 0, ignored: 0, rejected: 0 };
     try {
         const answers = [];
         for (const delivery of deliveries) {
-            answers.push(await postSigned(url, payloadOf(delivery), delivery.badSignature ? `whsec_wrong${randomBytes(8).toString("hex")}` : secret));
+            answers.push(await postSigned(target.url, payloadOf(delivery), delivery.badSignature ? `whsec_wrong${randomBytes(8).toString("hex")}` : target.secret));
         }
-        await pipeline.idle();
-        const stored = new Set(await pipeline.lake.list(config.settings.lakePrefix));
-        for (const [i, delivery] of deliveries.entries()) {
-            const expected = expectedOutcome(delivery, pipeline.pattern);
-            const key = objectKey(config.settings.lakePrefix, delivery.event);
+        await target.settle(deliveries.filter((d) => isStored(d.expected)).map((d) => d.key));
+        const stored = new Set(await lake.list(lakePrefix));
+        for (const [i, { label, event, expected, key }] of deliveries.entries()) {
             const problems: string[] = [];
             const status = answers[i].status;
+            summary.received += 1;
+            if (status >= 400) summary.rejected += 1;
+            else if (stored.has(key)) summary.stored += 1;
+            else summary.ignored += 1;
             if (status !== (expected === "rejected" ? 400 : 200)) problems.push(`HTTP ${status} ${answers[i].body}`);
-            if (expected === "stored" || expected === "oversize") {
-                const body = stored.has(key) ? await fs.readFile(pipeline.lake.pathOf(key), "utf8") : undefined;
-                if (body !== JSON.stringify(delivery.event)) problems.push(body === undefined ? `no object at ${key}` : `object at ${key} differs from the event`);
-                if ([...stored].filter((k) => k.endsWith(`/${delivery.event.id}.json`)).length !== 1) problems.push("not exactly one object for the event id");
+            if (isStored(expected)) {
+                const body = stored.has(key) ? await fs.readFile(lake.pathOf(key), "utf8") : undefined;
+                if (body !== JSON.stringify(event)) problems.push(body === undefined ? `no object at ${key}` : `object at ${key} differs from the event`);
+                if ([...stored].filter((k) => k.endsWith(`/${event.id}.json`)).length !== 1) problems.push("not exactly one object for the event id");
             } else if (stored.has(key)) {
                 problems.push(`an object was written at ${key}`);
             }
-            const outcomes = records.filter((r) => r.id === delivery.event.id).map((r) => r.outcome);
-            if (expected !== "rejected" && !outcomes.includes(expected)) problems.push(`pipeline reported ${outcomes.join(", ") || "nothing"}`);
-            ok &&= problems.length === 0;
-            lines.push(`${problems.length === 0 ? "ok  " : "FAIL"} ${delivery.label.padEnd(34)} ${expected.padEnd(8)} ${expected === "stored" || expected === "oversize" ? key : ""}${problems.length ? `  <- ${problems.join("; ")}` : ""}`);
+            const outcomes = target.outcomes?.(event.id);
+            if (outcomes && expected !== "rejected" && !outcomes.includes(expected)) problems.push(`pipeline reported ${outcomes.join(", ") || "nothing"}`);
+            lines.push(`${problems.length === 0 ? "ok  " : "FAIL"} ${label.padEnd(34)} ${expected.padEnd(8)} ${isStored(expected) ? key : ""}${problems.length ? `  <- ${problems.join("; ")}` : ""}`);
         }
-        const parked = await pipeline.deadLetterQueue.receive();
-        if (parked.length > 0 && records.some((r) => r.outcome === "parked")) {
-            ok = false;
-            lines.push(`FAIL ${parked.length} event(s) parked in the dead-letter queue`);
-        }
+        const parked = (await new LocalDeadLetterQueue(lakeDir).receive()).filter((m) => deliveries.some((d) => m.body.includes(d.event.id)));
+        if (parked.length > 0) lines.push(`FAIL ${parked.length} demo event(s) parked in the dead-letter queue`);
     } finally {
-        await new Promise((resolve) => server.close(resolve));
+        await target.close();
     }
-    const c = pipeline.counts;
-    return { ok, lines, summary: { received: c.received, stored: c.stored + c.oversize, ignored: c.ignored, rejected: c.rejected } };
+    return { ok: lines.every((line) => line.startsWith("ok")), lines, summary };
 }
 
 if (require.main === module) {
     runCli(async () => {
-        const flags = parseFlags({}, USAGE);
+        const flags = parseFlags({ url: { type: "string" } }, USAGE);
         const lakeDir = path.resolve(flags.lake);
-        const result = await runDemo(lakeDir, flags.stack);
+        const config = loadConfigFor(flags.stack);
+        let target: DemoTarget | undefined;
+        if (typeof flags.url === "string") {
+            const { secret, generated } = localSigningSecret();
+            if (generated) throw new Error("--url posts to a running npm start: set STRIPE_WEBHOOK_SECRET to the secret it printed");
+            target = runningTarget(flags.url, secret, new LocalLake(lakeDir));
+        }
+        const result = await runDemo(lakeDir, config, target);
         for (const line of result.lines) console.log(line);
         const s = result.summary;
         console.log(`received ${s.received}, stored ${s.stored}, ignored ${s.ignored}, rejected ${s.rejected}; lake ${lakeDir}`);

@@ -22,13 +22,16 @@ runCli(async () => {
     const config = loadConfigFor(flags.stack);
     const { secret, generated } = localSigningSecret();
     const lakeDir = path.resolve(flags.lake);
+    // Paths inside the working directory print relative, others absolute.
+    const relative = path.relative(process.cwd(), lakeDir);
+    const shownLake = relative === "" ? "." : relative.startsWith("..") ? lakeDir : relative;
 
     let events = 0;
     const pipeline = new LocalPipeline({
         settings: config.settings,
         lakeDir,
         signingSecrets: [secret],
-        onOutcome: (record) => console.log(formatOutcome(record, ++events, path.relative(process.cwd(), lakeDir) || ".")),
+        onOutcome: (record) => console.log(formatOutcome(record, ++events, shownLake)),
     });
     const server = await startServer(pipeline, port).catch((error: NodeJS.ErrnoException) => {
         throw new Error(error.code === "EADDRINUSE" ? `port ${port} is already in use; stop the other process or pass --port <n>` : `cannot listen on 127.0.0.1:${port}: ${error.message}`);
@@ -43,7 +46,9 @@ runCli(async () => {
     console.log(`Feed it with the Stripe CLI:`);
     console.log(`  stripe listen --forward-to localhost:${server.port}/webhook   # then restart with STRIPE_WEBHOOK_SECRET=<the whsec_ it prints>`);
     console.log(`  stripe trigger customer.subscription.created`);
-    console.log(`or with bundled samples, in another terminal: npm run demo   (Ctrl-C stops)`);
+    console.log(`or with the bundled samples, from another terminal (same --stack and --lake):`);
+    console.log(`  STRIPE_WEBHOOK_SECRET=${secret} npm run demo -- --url http://127.0.0.1:${server.port}/webhook --lake ${shownLake}`);
+    console.log(`Ctrl-C stops.`);
 
     await new Promise<void>((resolve) => process.once("SIGINT", resolve).once("SIGTERM", resolve));
     console.log("\nstopping: finishing events in flight ...");

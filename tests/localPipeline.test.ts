@@ -7,7 +7,9 @@ import { promisify } from "node:util";
 import Stripe from "stripe";
 import { resolveSettings } from "../components/args";
 import { objectKey } from "../components/lake/layout";
-import { postSigned } from "../local/demo";
+import { postSigned, runDemo, runningTarget } from "../local/demo";
+import { LocalLake } from "../local/lake";
+import { loadStackConfig } from "../local/stackConfig";
 import { LocalPipeline, OutcomeRecord } from "../local/pipeline";
 import { loadSamples, oversize, SampleEvent } from "../local/samples";
 import { startServer } from "../local/server";
@@ -144,6 +146,20 @@ describe("local pipeline (npm start) over HTTP", function () {
         assert.deepEqual(report, { received: 1, stored: 1, parkedAgain: 0, kept: 0, problems: [] });
         assert.deepEqual(filesIn(lakeDir), [objectKey("events", event)]);
         assert.equal(fs.readFileSync(path.join(lakeDir, objectKey("events", event)), "utf8"), JSON.stringify(event));
+    });
+
+    it("lets the demo drive a pipeline that is already running (npm start), checking the shared lake", async function () {
+        const devConfig = loadStackConfig("dev");
+        const running = new LocalPipeline({ settings: devConfig.settings, lakeDir, signingSecrets: [SECRET], retryDelayMs: 0 });
+        const runningServer = await startServer(running, 0);
+        try {
+            const result = await runDemo(lakeDir, devConfig, runningTarget(`http://127.0.0.1:${runningServer.port}/webhook`, SECRET, new LocalLake(lakeDir)));
+            assert.ok(result.ok, result.lines.join("\n"));
+            assert.deepEqual(result.summary, { received: 10, stored: 8, ignored: 1, rejected: 1 });
+            assert.deepEqual({ stored: running.counts.stored, oversize: running.counts.oversize, ignored: running.counts.ignored, rejected: running.counts.rejected }, { stored: 7, oversize: 1, ignored: 1, rejected: 1 });
+        } finally {
+            await new Promise((resolve) => runningServer.close(resolve));
+        }
     });
 
     it("keeps a message that is not an event instead of deleting it", async function () {
