@@ -196,9 +196,9 @@ export function alarmTopicPolicy(topicArn: string, alarmArns: string[], accountI
  * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
  * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
  */
-export function alarmTopicKeyPolicy(accountId: string): PolicyDocument {
+export function alarmTopicKeyPolicy(accountId: string, partition = "aws"): PolicyDocument {
     return policy(
-        { Sid: "AccountAdministersKeyThroughIam", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
+        { Sid: "AccountAdministersKeyThroughIam", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
         {
             Sid: "CloudWatchAlarmsEncryptNotifications",
             Effect: "Allow",

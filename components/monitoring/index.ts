@@ -86,7 +86,7 @@ function createAlarmTopic(ctx: PartContext): aws.sns.Topic {
         {
             description: `Encrypts the alarm notifications of the ${name} pipeline`,
             enableKeyRotation: true,
-            policy: jsonFrom([ctx.accountId], alarmTopicKeyPolicy),
+            policy: jsonFrom([ctx.accountId, ctx.partition], alarmTopicKeyPolicy),
             tags,
         },
         { parent },
