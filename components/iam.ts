@@ -137,16 +137,24 @@ export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
     });
 }
 
+/**
+ * Resource policy letting one AWS service perform one action on the resource, only on behalf of the
+ * given source ARNs (the confused-deputy guard), and of this account when given.
+ */
+function serviceOnBehalfOf(sid: string, service: string, action: string, resource: string, sourceArns: string | string[], sourceAccount?: string): PolicyDocument {
+    return policy({
+        Sid: sid,
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: action,
+        Resource: resource,
+        Condition: { ArnEquals: { "aws:SourceArn": sourceArns }, ...(sourceAccount ? { StringEquals: { "aws:SourceAccount": sourceAccount } } : {}) },
+    });
+}
+
 /** Dead-letter queue policy: only this rule's failed deliveries may be sent by EventBridge. */
 export function deadLetterQueuePolicy(queueArn: string, ruleArn: string): PolicyDocument {
-    return policy({
-        Sid: "AcceptFailedDeliveriesOfThisRule",
-        Effect: "Allow",
-        Principal: { Service: "events.amazonaws.com" },
-        Action: "sqs:SendMessage",
-        Resource: queueArn,
-        Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
-    });
+    return serviceOnBehalfOf("AcceptFailedDeliveriesOfThisRule", "events.amazonaws.com", "sqs:SendMessage", queueArn, ruleArn);
 }
 
 export interface QuickSightReadPolicyOptions {
@@ -178,14 +186,7 @@ export function quickSightReadPolicy(o: QuickSightReadPolicyOptions): PolicyDocu
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html
  */
 export function alarmTopicPolicy(topicArn: string, alarmArns: string[], accountId: string): PolicyDocument {
-    return policy({
-        Sid: "PublishAlarmsOfThisPipeline",
-        Effect: "Allow",
-        Principal: { Service: "cloudwatch.amazonaws.com" },
-        Action: "sns:Publish",
-        Resource: topicArn,
-        Condition: { ArnEquals: { "aws:SourceArn": alarmArns }, StringEquals: { "aws:SourceAccount": accountId } },
-    });
+    return serviceOnBehalfOf("PublishAlarmsOfThisPipeline", "cloudwatch.amazonaws.com", "sns:Publish", topicArn, alarmArns, accountId);
 }
 
 /**

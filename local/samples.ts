@@ -5,14 +5,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { StripeEvent } from "../components/receiver/verify";
 
-export interface SampleEvent {
-    id: string;
-    type: string;
-    created: number;
-    data: { object: Record<string, any> };
-    [field: string]: unknown;
-}
+/** A sample is a Stripe event as the receiver sees it. */
+export type SampleEvent = StripeEvent;
 
 export const SAMPLES_DIR = path.join(__dirname, "samples");
 
@@ -26,7 +22,8 @@ export function loadSamples(): SampleEvent[] {
 
 /** The invoice grown past the state machine's 256 KiB input by many line items, as large invoices are. */
 export function oversize(invoice: SampleEvent, minBytes = 300 * 1024): SampleEvent {
-    const lines = invoice.data.object.lines;
+    // The invoice sample's shape: lines is a Stripe list of line items.
+    const lines = invoice.data.object.lines as { data: Record<string, unknown>[] };
     const line = lines.data[0];
     const count = Math.ceil(minBytes / JSON.stringify(line).length) + 1;
     const data = Array.from({ length: count }, (_, i) => ({ ...line, id: `${line.id}${i}` }));
