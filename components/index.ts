@@ -6,8 +6,8 @@ export { STRIPE_EVENT_TYPES } from "./events/catalog.generated";
 export { DEFAULT_LAKE_PREFIX, EVENT_SOURCE, objectKey, eventDate } from "./lake/layout";
 export { buildArchivePattern, buildEventPattern, matchesEventPattern, StripeEventPattern } from "./routing/eventPattern";
 export { AlarmSpec, AlarmTargets, buildAlarmSpecs } from "./monitoring/alarms";
+export { buildArchiveDefinition } from "./workflow/definition";
 export {
-    buildArchiveDefinition,
     buildArchiveStates,
     archiveStateNames,
     ArchiveStatesOptions,
@@ -15,9 +15,11 @@ export {
     ARCHIVE_FAILED_ERROR,
     DEFAULT_EVENT_PATH,
     DEFAULT_TIME_PATH,
-} from "./workflow/definition";
-export { archiveStepStatements, ArchiveStepPolicyOptions, PolicyStatement } from "./iam";
-export * as policies from "./iam";
+    archiveStepStatements,
+    ArchiveStepPolicyOptions,
+} from "./workflow/archiveStep";
+export { PolicyStatement } from "./common/iam";
+export * as policies from "./policies";
 export { DATA_SET_OWNER_ACTIONS, DATA_SOURCE_OWNER_ACTIONS, QUICKSIGHT_MANIFEST_KEY, refreshSchedule } from "./analytics";
 export { glueDatabaseName, glueView, eventsTableParameters, eventsTableColumns } from "./analytics/glue";
 export { VIEWS, METRICS, METRIC_NAMES, MetricName, configuredViews, availableMetrics, metricCaveats, readSql } from "./analytics/sql";

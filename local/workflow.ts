@@ -6,7 +6,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { StateMachine } from "aws-local-stepfunctions";
-import { archiveStateNames, buildArchiveDefinition } from "../components/workflow/definition";
+import { archiveStateNames } from "../components/workflow/archiveStep";
+import { buildArchiveDefinition } from "../components/workflow/definition";
 import { EventBridgeEvent } from "./eventBridge";
 import { LocalDeadLetterQueue, LocalLake, ParkedMessage } from "./lake";
 

@@ -6,7 +6,7 @@
  * sent its own copy to the queue). Anything else (an execution that failed for another reason, a
  * message that is not an event) stays in the queue and is reported.
  */
-import { ARCHIVE_FAILED_ERROR } from "../components/workflow/definition";
+import { ARCHIVE_FAILED_ERROR } from "../components/workflow/archiveStep";
 import type { EventBridgeEvent } from "../local/eventBridge";
 
 export interface QueuedMessage {

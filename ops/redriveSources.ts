@@ -7,7 +7,7 @@ import { DescribeExecutionCommand, DescribeStateMachineCommand, SFNClient, Start
 import type { EventBridgeEvent } from "../local/eventBridge";
 import { LocalDeadLetterQueue } from "../local/lake";
 import { LocalWorkflow } from "../local/workflow";
-import { ARCHIVE_FAILED_ERROR } from "../components/workflow/definition";
+import { ARCHIVE_FAILED_ERROR } from "../components/workflow/archiveStep";
 import { ExecutionResult, ParkedEvents } from "./redrive";
 
 /** The local dead-letter folder, as it was when the redrive began. */

@@ -9,7 +9,7 @@
  * https://www.pulumi.com/docs/iac/using-pulumi/crossguard/core-concepts/
  */
 import type { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
-import { LOG_DELIVERY_ACTIONS } from "../components/iam";
+import { LOG_DELIVERY_ACTIONS } from "../components/workflow/policies";
 
 type Props = Record<string, any>;
 type Check = (props: Props, report: ReportViolation) => void;
@@ -120,7 +120,7 @@ export const storageEncrypted = resourcePolicy("storage-encrypted", "The lake bu
     },
 });
 
-/** The statement that refuses plain HTTP, as components/iam.ts's tlsOnlyBucketPolicy writes it. */
+/** The statement that refuses plain HTTP, as components/common/iam.ts's tlsOnlyBucketPolicy writes it. */
 function deniesInsecureTransport(s: Statement): boolean {
     const secure = s.Condition?.Bool?.["aws:SecureTransport"];
     const resources = list(s.Resource) as string[];

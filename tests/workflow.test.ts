@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { StateMachine } from "aws-local-stepfunctions";
 import { eventDate, objectKey } from "../components/lake/layout";
-import { ARCHIVE_FAILED_ERROR, buildArchiveDefinition } from "../components/workflow/definition";
+import { ARCHIVE_FAILED_ERROR } from "../components/workflow/archiveStep";
+import { buildArchiveDefinition } from "../components/workflow/definition";
 import { EventBridgeEvent, toEventBridgeEvent } from "../local/eventBridge";
 import { stripeEvent, TestEvent } from "./support/stripeEvents";
 

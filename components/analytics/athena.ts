@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { tlsOnlyBucketPolicy } from "../iam";
+import { tlsOnlyBucketPolicy } from "../common/iam";
 import { PartContext, jsonFrom } from "../parts";
 import { Storage } from "../storage";
 import { EVENTS_TABLE_FORMAT, eventsTableColumns, eventsTableParameters, glueDatabaseName, glueView, lakeLocation } from "./glue";

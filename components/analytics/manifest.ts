@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy, quickSightReadPolicy } from "../iam";
+import { assumeRolePolicy } from "../common/iam";
 import { PartContext, jsonFrom } from "../parts";
 import { Storage } from "../storage";
 import { analyticsIdBase } from "./athena";
+import { quickSightReadPolicy } from "./policies";
 import { DATA_SET_OWNER_ACTIONS, DATA_SOURCE_OWNER_ACTIONS } from "./quicksight";
 
 export interface ManifestDataSet {

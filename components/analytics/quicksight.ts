@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PipelineSettings } from "../args";
-import { assumeRolePolicy, quickSightAthenaPolicy } from "../iam";
+import { assumeRolePolicy } from "../common/iam";
 import { PartContext, jsonFrom } from "../parts";
 import { Storage } from "../storage";
 import { Athena, analyticsIdBase } from "./athena";
+import { quickSightAthenaPolicy } from "./policies";
 import { scalarSpelling } from "./schema";
 import { EVENTS_TABLE } from "./sql";
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as stripe from "pulumi-stripe";
-import { assumeRolePolicy, receiverPolicy } from "../iam";
+import { assumeRolePolicy } from "../common/iam";
 import { EVENT_SOURCE } from "../lake/layout";
 import { PartContext, jsonFrom } from "../parts";
 import { bundleReceiver, RECEIVER_HANDLER } from "../receiver/bundle";
@@ -9,6 +9,7 @@ import { RECEIVER_ENV } from "../receiver/handler";
 import { buildEventPattern } from "../routing/eventPattern";
 import { Routing } from "../routing";
 import { Storage } from "../storage";
+import { receiverPolicy } from "./policies";
 
 /** Newest Lambda Node.js runtime this component is tested against (nodejs20.x is closed to new functions). */
 export const RECEIVER_RUNTIME = "nodejs22.x";

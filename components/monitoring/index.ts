@@ -1,12 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { alarmTopicKeyPolicy, alarmTopicPolicy } from "../iam";
 import { Ingestion } from "../ingestion";
 import { PartContext, jsonFrom } from "../parts";
 import { Routing } from "../routing";
 import { Storage } from "../storage";
 import { Workflow } from "../workflow";
 import { buildAlarmSpecs } from "./alarms";
+import { alarmTopicKeyPolicy, alarmTopicPolicy } from "./policies";
 
 export interface Monitoring {
     alarms: aws.cloudwatch.MetricAlarm[];

@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy, deadLetterQueuePolicy, eventTargetPolicy } from "../iam";
+import { assumeRolePolicy } from "../common/iam";
 import { PartContext, jsonFrom } from "../parts";
 import { Storage } from "../storage";
 import { Workflow } from "../workflow";
 import { buildArchivePattern, buildEventPattern } from "./eventPattern";
+import { deadLetterQueuePolicy, eventTargetPolicy } from "./policies";
 
 /** The bus as the other parts use it: created here (an aws.cloudwatch.EventBus) or the caller's. */
 export interface EventBusRef {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { tlsOnlyBucketPolicy } from "../iam";
+import { tlsOnlyBucketPolicy } from "../common/iam";
 import { PartContext, jsonFrom } from "../parts";
 
 /** The lake bucket as the other parts use it: created here (an aws.s3.Bucket) or the caller's. */

@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy, workflowPolicy } from "../iam";
+import { assumeRolePolicy } from "../common/iam";
 import { PartContext, jsonFrom } from "../parts";
 import { Storage } from "../storage";
 import { buildArchiveDefinition } from "./definition";
+import { workflowPolicy } from "./policies";
 
 export interface Workflow {
     stateMachine: aws.sfn.StateMachine;
