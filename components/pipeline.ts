@@ -6,7 +6,7 @@ import { resolveSettings, StripeAnalyticsPipelineArgs } from "./args";
 import { PipelineConfigError } from "./errors";
 import { createIngestion } from "./ingestion";
 import { createMonitoring } from "./monitoring";
-import { PartContext } from "./parts";
+import { PartContext } from "./context";
 import { createRouting } from "./routing";
 import { createStorage } from "./storage";
 import { createWorkflow } from "./workflow";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { tlsOnlyBucketPolicy } from "../common/iam";
-import { PartContext, jsonFrom } from "../parts";
+import { PartContext, jsonFrom } from "../context";
 import { Storage } from "../storage";
 import { EVENTS_TABLE_FORMAT, eventsTableColumns, eventsTableParameters, glueDatabaseName, glueView, lakeLocation } from "./glue";
 import { configuredViews, EVENTS_TABLE, metric, readSql, ViewDefinition } from "./sql";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PartContext } from "../parts";
+import { PartContext } from "../context";
 import { Storage } from "../storage";
 import { Athena, createAthena } from "./athena";
 import { createManifestDataSet, ManifestDataSet } from "./manifest";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy } from "../common/iam";
-import { PartContext, jsonFrom } from "../parts";
+import { PartContext, jsonFrom } from "../context";
 import { Storage } from "../storage";
 import { analyticsIdBase } from "./athena";
 import { quickSightReadPolicy } from "./policies";

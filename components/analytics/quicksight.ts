@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PipelineSettings } from "../args";
 import { assumeRolePolicy } from "../common/iam";
-import { PartContext, jsonFrom } from "../parts";
+import { PartContext, jsonFrom } from "../context";
 import { Storage } from "../storage";
 import { Athena, analyticsIdBase } from "./athena";
 import { quickSightAthenaPolicy } from "./policies";

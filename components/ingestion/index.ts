@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as stripe from "pulumi-stripe";
 import { assumeRolePolicy } from "../common/iam";
 import { EVENT_SOURCE } from "../lake/layout";
-import { PartContext, jsonFrom } from "../parts";
+import { PartContext, jsonFrom } from "../context";
 import { bundleReceiver, RECEIVER_HANDLER } from "../receiver/bundle";
 import { RECEIVER_ENV } from "../receiver/handler";
 import { buildEventPattern } from "../routing/eventPattern";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Ingestion } from "../ingestion";
-import { PartContext, jsonFrom } from "../parts";
+import { PartContext, jsonFrom } from "../context";
 import { Routing } from "../routing";
 import { Storage } from "../storage";
 import { Workflow } from "../workflow";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { tlsOnlyBucketPolicy } from "../common/iam";
-import { PartContext, jsonFrom } from "../parts";
+import { PartContext, jsonFrom } from "../context";
 
 /** The lake bucket as the other parts use it: created here (an aws.s3.Bucket) or the caller's. */
 export interface LakeBucket {
