@@ -1,16 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PipelineSettings } from "./args";
+import type { PipelineSettings } from "./settings";
 
 /** What every part of the pipeline is built from: the component's name, its settings, and itself as parent. */
 export interface PartContext {
     /** The component's name; every child is named `${name}-<role>`. */
     name: string;
+    /** The only view of the arguments a part gets (settings.ts). */
     settings: PipelineSettings;
     /** The component; every child gets `{ parent }`, so it also inherits the caller's providers. */
     parent: pulumi.ComponentResource;
-    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Key of the lake's SSE-KMS encryption: `kmsKeyArn` for a created bucket, `existingBucketKmsKeyArn` for an existing one. */
-    kmsKeyArn?: pulumi.Input<string>;
     /** Account the pipeline is deployed to (from sts:GetCallerIdentity). */
     accountId: pulumi.Output<string>;
     /** AWS partition of that account (`aws`, `aws-cn`, `aws-us-gov`), for ARNs built from names. */

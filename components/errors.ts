@@ -15,3 +15,16 @@ export class PipelineConfigError extends Error {
         this.name = "PipelineConfigError";
     }
 }
+
+/**
+ * Several settings refused at once (resolveSettings reports every bad setting, not just the first):
+ * `errors` holds each, and the message lists their messages one per line.
+ */
+export class PipelineConfigErrors extends PipelineConfigError {
+    constructor(readonly errors: readonly PipelineConfigError[]) {
+        super(errors.map((e) => e.key).join(", "), errors.map((e) => e.value), "", "");
+        // The list replaces the one-setting sentence the base class writes.
+        this.message = [`${errors.length} settings are invalid:`, ...errors.map((e) => e.message)].join("\n");
+        this.name = "PipelineConfigErrors";
+    }
+}

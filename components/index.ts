@@ -1,6 +1,10 @@
 export { StripeAnalyticsPipeline, PIPELINE_TYPE } from "./pipeline";
-export { StripeAnalyticsPipelineArgs, PipelineSettings, resolveSettings, WORKFLOW_TYPES, LOG_RETENTION_DAYS, REFRESH_INTERVALS } from "./args";
-export { PipelineConfigError } from "./errors";
+export { StripeAnalyticsPipelineArgs } from "./args";
+export { PipelineSettings, resolveSettings } from "./settings";
+export { WORKFLOW_TYPES, LOG_RETENTION_DAYS } from "./workflow/settings";
+export { REFRESH_INTERVALS } from "./analytics/settings";
+export { MAX_PATTERN_BYTES } from "./routing/settings";
+export { PipelineConfigError, PipelineConfigErrors } from "./errors";
 export { DEFAULT_EVENT_TYPES, EventTypeSelection, selectEventTypes, suggestEventType } from "./events/eventTypes";
 export { STRIPE_EVENT_TYPES } from "./events/catalog.generated";
 export { DEFAULT_LAKE_PREFIX, EVENT_SOURCE, objectKey, eventDate } from "./lake/layout";

@@ -1,20 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createAnalytics } from "./analytics";
-import { metricCaveats } from "./analytics/sql";
-import { resolveSettings, StripeAnalyticsPipelineArgs } from "./args";
-import { PipelineConfigError } from "./errors";
+import type { StripeAnalyticsPipelineArgs } from "./args";
+import { PartContext } from "./context";
 import { createIngestion } from "./ingestion";
 import { createMonitoring } from "./monitoring";
-import { PartContext } from "./context";
 import { createRouting } from "./routing";
+import { resolveSettings } from "./settings";
 import { createStorage } from "./storage";
 import { createWorkflow } from "./workflow";
 
 /** Type token of the component: `<package.json name>:index:<class name>`, as the component package's schema names it. */
 export const PIPELINE_TYPE = "stripe-analytics:index:StripeAnalyticsPipeline";
-
-const QUICKSIGHT_PRINCIPAL_PATTERN = /^arn:aws[a-z-]*:quicksight:[a-z0-9-]+:\d{12}:(user|group)\/[^/]+\/.+$/;
 
 /**
  * Stripe events into an S3 analytics lake on AWS:
@@ -58,38 +55,22 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
     constructor(name: string, args: StripeAnalyticsPipelineArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super(PIPELINE_TYPE, name, args, opts);
         const settings = resolveSettings(name, args);
-        const principal = args.quicksightPrincipalArn;
-        if (typeof principal === "string" && !QUICKSIGHT_PRINCIPAL_PATTERN.test(principal)) {
-            throw new PipelineConfigError(
-                "quicksightPrincipalArn",
-                principal,
-                "not the ARN of a QuickSight user or group",
-                "use arn:aws:quicksight:<region>:<account>:user/<namespace>/<user name> (`aws quicksight list-users` shows it)",
-            );
-        }
 
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const ctx: PartContext = {
             name,
             settings,
             parent: this,
-            tags: args.tags,
-            kmsKeyArn: settings.existingBucketName === undefined ? args.kmsKeyArn : args.existingBucketKmsKeyArn,
             accountId: identity.accountId,
             // The second field of the caller's own ARN; saves a separate aws.getPartition call.
             partition: identity.arn.apply((arn) => arn.split(":")[1]),
         };
         const storage = createStorage(ctx);
-        const workflow = createWorkflow(ctx, storage);
-        const routing = createRouting(ctx, storage, workflow);
-        const ingestion = createIngestion(ctx, { stripeApiVersion: args.stripeApiVersion }, storage, routing);
-        const analytics = createAnalytics(ctx, principal, storage);
-        if (settings.athena) {
-            for (const caveat of metricCaveats(settings.eventTypes.enabledEvents, settings.analyticsMetrics)) {
-                pulumi.log.warn(caveat, this);
-            }
-        }
-        const monitoring = createMonitoring(ctx, { alarmTopicArn: args.alarmTopicArn }, storage, workflow, routing, ingestion);
+        const workflow = createWorkflow(ctx, { storage });
+        const routing = createRouting(ctx, { storage, workflow });
+        const ingestion = createIngestion(ctx, { storage, routing });
+        const analytics = createAnalytics(ctx, { storage });
+        const monitoring = createMonitoring(ctx, { storage, workflow, routing, ingestion });
 
         this.webhookUrl = ingestion.functionUrl.functionUrl;
         this.bucketName = storage.bucket.bucket;

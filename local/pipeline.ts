@@ -7,7 +7,7 @@
  */
 import type { PutEventsRequestEntry, PutEventsResponse } from "@aws-sdk/client-eventbridge";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
-import { PipelineSettings } from "../components/args";
+import { PipelineSettings } from "../components/settings";
 import { buildEventPattern, matchesEventPattern } from "../components/routing/eventPattern";
 import { createReceiver, ReceiverResponse } from "../components/receiver/handler";
 import { EVENT_SOURCE } from "../components/lake/layout";

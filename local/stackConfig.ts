@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { PipelineSettings, resolveSettings } from "../components/args";
+import { PipelineSettings, resolveSettings } from "../components/settings";
 import { CONFIG_NAMESPACE, ConfigReader, PipelineConfig, readPipelineConfig } from "../stackConfig";
 
 export interface LocalStackConfig extends PipelineConfig {

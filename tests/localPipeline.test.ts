@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import Stripe from "stripe";
-import { resolveSettings } from "../components/args";
+import { resolveSettings } from "../components/settings";
 import { objectKey } from "../components/lake/layout";
 import { postSigned, runDemo, runningTarget } from "../local/demo";
 import { LocalLake } from "../local/lake";

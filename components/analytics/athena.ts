@@ -29,7 +29,8 @@ export function analyticsIdBase(name: string): string {
  * Query results are disposable, so it is emptied and deleted with the stack.
  */
 function createResultsBucket(ctx: PartContext): aws.s3.Bucket {
-    const { name, settings, parent, tags } = ctx;
+    const { name, settings, parent } = ctx;
+    const { tags } = settings;
     const bucket = new aws.s3.Bucket(`${name}-athena-results`, { forceDestroy: true, tags }, { parent });
     const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
         `${name}-athena-results-public-access`,
@@ -43,8 +44,8 @@ function createResultsBucket(ctx: PartContext): aws.s3.Bucket {
             bucket: bucket.id,
             rules: [
                 {
-                    applyServerSideEncryptionByDefault: pulumi.output(ctx.kmsKeyArn).apply((kmsMasterKeyId) => (kmsMasterKeyId ? { sseAlgorithm: "aws:kms", kmsMasterKeyId } : { sseAlgorithm: "AES256" })),
-                    bucketKeyEnabled: pulumi.output(ctx.kmsKeyArn).apply((k) => Boolean(k)),
+                    applyServerSideEncryptionByDefault: pulumi.output(settings.lakeKmsKeyArn).apply((kmsMasterKeyId) => (kmsMasterKeyId ? { sseAlgorithm: "aws:kms", kmsMasterKeyId } : { sseAlgorithm: "AES256" })),
+                    bucketKeyEnabled: pulumi.output(settings.lakeKmsKeyArn).apply((k) => Boolean(k)),
                 },
             ],
         },
@@ -67,8 +68,9 @@ function createResultsBucket(ctx: PartContext): aws.s3.Bucket {
  * enforces its encrypted results location and engine, and the saved metric queries. The views are
  * Glue tables in Athena's own view encoding (glue.ts), so no query has to run at deploy time.
  */
-export function createAthena(ctx: PartContext, storage: Storage): Athena {
-    const { name, settings, parent, tags } = ctx;
+export function createAthena(ctx: PartContext, { storage }: { storage: Storage }): Athena {
+    const { name, settings, parent } = ctx;
+    const { tags } = settings;
     const { bucket } = storage;
     const databaseName = glueDatabaseName(pulumi.getProject(), pulumi.getStack(), name);
 
@@ -124,7 +126,7 @@ export function createAthena(ctx: PartContext, storage: Storage): Athena {
                 engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
                 resultConfiguration: {
                     outputLocation: pulumi.interpolate`s3://${resultsBucket.bucket}/`,
-                    encryptionConfiguration: pulumi.output(ctx.kmsKeyArn).apply((kmsKeyArn) => (kmsKeyArn ? { encryptionOption: "SSE_KMS", kmsKeyArn } : { encryptionOption: "SSE_S3" })),
+                    encryptionConfiguration: pulumi.output(settings.lakeKmsKeyArn).apply((kmsKeyArn) => (kmsKeyArn ? { encryptionOption: "SSE_KMS", kmsKeyArn } : { encryptionOption: "SSE_S3" })),
                     expectedBucketOwner: ctx.accountId,
                 },
             },

@@ -5,6 +5,7 @@ import { Storage } from "../storage";
 import { Athena, createAthena } from "./athena";
 import { createManifestDataSet, ManifestDataSet } from "./manifest";
 import { createQuickSightDataSets } from "./quicksight";
+import { metricCaveats } from "./sql";
 
 export { DATA_SET_OWNER_ACTIONS, DATA_SOURCE_OWNER_ACTIONS, refreshSchedule } from "./quicksight";
 export { QUICKSIGHT_MANIFEST_KEY } from "./manifest";
@@ -23,11 +24,18 @@ export interface Analytics {
  * is configured, and the walkthrough's S3-manifest dataset when opted in. resolveSettings has
  * already refused combinations that cannot work.
  */
-export function createAnalytics(ctx: PartContext, principalArn: pulumi.Input<string> | undefined, storage: Storage): Analytics {
-    const athena = ctx.settings.athena ? createAthena(ctx, storage) : undefined;
+export function createAnalytics(ctx: PartContext, { storage }: { storage: Storage }): Analytics {
+    const { settings } = ctx;
+    const principalArn = settings.quicksightPrincipalArn;
+    const athena = settings.athena ? createAthena(ctx, { storage }) : undefined;
+    if (athena) {
+        for (const caveat of metricCaveats(settings.eventTypes.enabledEvents, settings.analyticsMetrics)) {
+            pulumi.log.warn(caveat, ctx.parent);
+        }
+    }
     return {
         athena,
-        dataSets: principalArn !== undefined && athena ? createQuickSightDataSets(ctx, principalArn, storage, athena).dataSets : [],
-        manifest: principalArn !== undefined && ctx.settings.quicksightManifestDataSet ? createManifestDataSet(ctx, principalArn, storage) : undefined,
+        dataSets: principalArn !== undefined && athena ? createQuickSightDataSets(ctx, principalArn, { storage, athena }).dataSets : [],
+        manifest: principalArn !== undefined && settings.quicksightManifestDataSet ? createManifestDataSet(ctx, principalArn, { storage }) : undefined,
     };
 }

@@ -39,8 +39,9 @@ export const EVENT_COLUMNS = [
  * stops working once the lake grows past that; the Athena datasets (quicksight.ts) do not.
  * https://docs.aws.amazon.com/quicksight/latest/user/supported-manifest-file-format.html
  */
-export function createManifestDataSet(ctx: PartContext, principalArn: pulumi.Input<string>, storage: Storage): ManifestDataSet {
-    const { name, settings, parent, tags } = ctx;
+export function createManifestDataSet(ctx: PartContext, principalArn: pulumi.Input<string>, { storage }: { storage: Storage }): ManifestDataSet {
+    const { name, settings, parent } = ctx;
+    const { tags } = settings;
     const { bucket } = storage;
     const idBase = analyticsIdBase(name);
 
@@ -59,7 +60,7 @@ export function createManifestDataSet(ctx: PartContext, principalArn: pulumi.Inp
         `${name}-quicksight-policy`,
         {
             role: role.id,
-            policy: jsonFrom([bucket.arn, ctx.kmsKeyArn], (bucketArn, kmsKeyArn) =>
+            policy: jsonFrom([bucket.arn, settings.lakeKmsKeyArn], (bucketArn, kmsKeyArn) =>
                 quickSightReadPolicy({ bucketArn, lakePrefix: settings.lakePrefix, manifestKey: QUICKSIGHT_MANIFEST_KEY, kmsKeyArn }),
             ),
         },

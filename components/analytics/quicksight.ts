@@ -1,12 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PipelineSettings } from "../args";
 import { assumeRolePolicy } from "../common/iam";
 import { PartContext, jsonFrom } from "../context";
 import { Storage } from "../storage";
 import { Athena, analyticsIdBase } from "./athena";
 import { quickSightAthenaPolicy } from "./policies";
 import { scalarSpelling } from "./schema";
+import { RefreshInterval } from "./settings";
 import { EVENTS_TABLE } from "./sql";
 
 /** Owner permissions of a QuickSight data source, as the console grants them. */
@@ -41,7 +41,7 @@ export const ATHENA_CATALOG = "AwsDataCatalog";
  * time of day (not used by hourly refreshes), weekly on Mondays, monthly on the 1st.
  * https://docs.aws.amazon.com/quicksight/latest/APIReference/API_RefreshFrequency.html
  */
-export function refreshSchedule(interval: PipelineSettings["quicksightRefreshInterval"], timeOfTheDay: string) {
+export function refreshSchedule(interval: RefreshInterval, timeOfTheDay: string) {
     return {
         refreshType: "FULL_REFRESH",
         scheduleFrequency: {
@@ -62,15 +62,16 @@ export interface QuickSightDataSets {
  * (so QuickSight's account-wide role needs no access to the lake), and one SPICE dataset per
  * configured family's view, owned by the principal and refreshed on the configured schedule.
  */
-export function createQuickSightDataSets(ctx: PartContext, principalArn: pulumi.Input<string>, storage: Storage, athena: Athena): QuickSightDataSets {
-    const { name, settings, parent, tags } = ctx;
+export function createQuickSightDataSets(ctx: PartContext, principalArn: pulumi.Input<string>, { storage, athena }: { storage: Storage; athena: Athena }): QuickSightDataSets {
+    const { name, settings, parent } = ctx;
+    const { tags } = settings;
     const idBase = analyticsIdBase(name);
     const role = new aws.iam.Role(`${name}-quicksight-athena-role`, { assumeRolePolicy: JSON.stringify(assumeRolePolicy("quicksight.amazonaws.com")), tags }, { parent });
     const rolePolicy = new aws.iam.RolePolicy(
         `${name}-quicksight-athena-policy`,
         {
             role: role.id,
-            policy: jsonFrom([athena.workgroup.arn, athena.database.arn, storage.bucket.arn, athena.resultsBucket.arn, ctx.kmsKeyArn], (workgroupArn, glueDatabaseArn, bucketArn, resultsBucketArn, kmsKeyArn) =>
+            policy: jsonFrom([athena.workgroup.arn, athena.database.arn, storage.bucket.arn, athena.resultsBucket.arn, settings.lakeKmsKeyArn], (workgroupArn, glueDatabaseArn, bucketArn, resultsBucketArn, kmsKeyArn) =>
                 quickSightAthenaPolicy({
                     workgroupArn,
                     glueDatabaseArn,

@@ -2,11 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as stripe from "pulumi-stripe";
 import { assumeRolePolicy } from "../common/iam";
-import { EVENT_SOURCE } from "../lake/layout";
 import { PartContext, jsonFrom } from "../context";
 import { bundleReceiver, RECEIVER_HANDLER } from "../receiver/bundle";
 import { RECEIVER_ENV } from "../receiver/handler";
-import { buildEventPattern } from "../routing/eventPattern";
+import { EVENT_SOURCE } from "../lake/layout";
 import { Routing } from "../routing";
 import { Storage } from "../storage";
 import { receiverPolicy } from "./policies";
@@ -21,18 +20,15 @@ export interface Ingestion {
     signingSecret: aws.secretsmanager.Secret;
 }
 
-export interface IngestionArgs {
-    stripeApiVersion?: pulumi.Input<string>;
-}
-
 /**
  * The public door: a Lambda function URL whose handler verifies Stripe's signature and publishes
  * to the bus, and the Stripe webhook endpoint pointing at it. The endpoint's signing secret goes
  * from the Stripe provider straight into Secrets Manager (a Pulumi secret in state); the function
  * only gets the secret's ARN and reads the value at cold start.
  */
-export function createIngestion(ctx: PartContext, args: IngestionArgs, storage: Storage, routing: Routing): Ingestion {
-    const { name, settings, parent, tags } = ctx;
+export function createIngestion(ctx: PartContext, { storage, routing }: { storage: Storage; routing: Routing }): Ingestion {
+    const { name, settings, parent } = ctx;
+    const { tags } = settings;
 
     const signingSecret = new aws.secretsmanager.Secret(
         `${name}-signing-secret`,
@@ -50,7 +46,7 @@ export function createIngestion(ctx: PartContext, args: IngestionArgs, storage: 
         {
             role: role.id,
             policy: jsonFrom(
-                [routing.bus.arn, storage.bucket.arn, signingSecret.arn, logGroup.arn, ctx.kmsKeyArn],
+                [routing.bus.arn, storage.bucket.arn, signingSecret.arn, logGroup.arn, settings.lakeKmsKeyArn],
                 (eventBusArn, bucketArn, signingSecretArn, logGroupArn, kmsKeyArn) =>
                     receiverPolicy({ eventBusArn, bucketArn, lakePrefix: settings.lakePrefix, signingSecretArn, logGroupArn, kmsKeyArn }),
             ),
@@ -75,7 +71,8 @@ export function createIngestion(ctx: PartContext, args: IngestionArgs, storage: 
                     [RECEIVER_ENV.lakeBucket]: storage.bucket.bucket,
                     [RECEIVER_ENV.lakePrefix]: settings.lakePrefix,
                     [RECEIVER_ENV.signingSecretArn]: signingSecret.arn,
-                    [RECEIVER_ENV.eventPattern]: JSON.stringify(buildEventPattern(settings.eventTypes)),
+                    // The rule's own pattern, for the events the receiver archives without the bus.
+                    [RECEIVER_ENV.eventPattern]: JSON.stringify(settings.eventPattern),
                 },
             },
             loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
@@ -101,7 +98,7 @@ export function createIngestion(ctx: PartContext, args: IngestionArgs, storage: 
         {
             url: functionUrl.functionUrl,
             enabledEvents: settings.eventTypes.enabledEvents,
-            apiVersion: args.stripeApiVersion,
+            apiVersion: settings.stripeApiVersion,
             description: `stripe-analytics ${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
         },
         { parent },

@@ -14,21 +14,19 @@ export interface Monitoring {
     alarmTopicArn: pulumi.Output<string | undefined>;
 }
 
-export interface MonitoringArgs {
-    /** Existing topic to notify (`alarmTopicArn`); ignored when the settings create one. */
-    alarmTopicArn?: pulumi.Input<string>;
-}
-
 /**
  * CloudWatch alarms on every place an event can get stuck (receiver, rule delivery, workflow,
  * dead-letter queue) and, optionally, on silence. They notify an SNS topic: one created here,
  * encrypted with its own KMS key, or an existing one.
  */
-export function createMonitoring(ctx: PartContext, args: MonitoringArgs, storage: Storage, workflow: Workflow, routing: Routing, ingestion: Ingestion): Monitoring {
-    const { name, settings, parent, tags } = ctx;
+export function createMonitoring(ctx: PartContext, deps: { storage: Storage; workflow: Workflow; routing: Routing; ingestion: Ingestion }): Monitoring {
+    const { name, settings, parent } = ctx;
+    const { storage, workflow, routing, ingestion } = deps;
+    const { tags } = settings;
 
-    const topic = settings.createAlarmTopic ? createAlarmTopic(ctx) : undefined;
-    const topicArn: pulumi.Input<string> | undefined = topic ? topic.arn : args.alarmTopicArn;
+    const choice = settings.alarmTopic;
+    const topic = choice.kind === "created" ? createAlarmTopic(ctx) : undefined;
+    const topicArn: pulumi.Input<string> | undefined = topic ? topic.arn : choice.kind === "existing" ? choice.arn : undefined;
     const actions = topicArn === undefined ? [] : [topicArn];
 
     const specs = buildAlarmSpecs(
@@ -80,7 +78,8 @@ export function createMonitoring(ctx: PartContext, args: MonitoringArgs, storage
 }
 
 function createAlarmTopic(ctx: PartContext): aws.sns.Topic {
-    const { name, parent, tags } = ctx;
+    const { name, parent } = ctx;
+    const { tags } = ctx.settings;
     const key = new aws.kms.Key(
         `${name}-alarm-key`,
         {

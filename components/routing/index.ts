@@ -4,7 +4,7 @@ import { assumeRolePolicy } from "../common/iam";
 import { PartContext, jsonFrom } from "../context";
 import { Storage } from "../storage";
 import { Workflow } from "../workflow";
-import { buildArchivePattern, buildEventPattern } from "./eventPattern";
+import { buildArchivePattern } from "./eventPattern";
 import { deadLetterQueuePolicy, eventTargetPolicy } from "./policies";
 
 /** The bus as the other parts use it: created here (an aws.cloudwatch.EventBus) or the caller's. */
@@ -28,8 +28,9 @@ export interface Routing {
  * time window can be replayed through the rule; writes are idempotent, so replaying what the lake
  * already has only rewrites the same objects.
  */
-export function createRouting(ctx: PartContext, storage: Storage, workflow: Workflow): Routing {
-    const { name, settings, parent, tags } = ctx;
+export function createRouting(ctx: PartContext, { storage, workflow }: { storage: Storage; workflow: Workflow }): Routing {
+    const { name, settings, parent } = ctx;
+    const { tags } = settings;
     const { deadLetterQueue } = storage;
 
     const existing = settings.existingEventBus;
@@ -42,7 +43,7 @@ export function createRouting(ctx: PartContext, storage: Storage, workflow: Work
         {
             eventBusName: bus.name,
             description: "Configured Stripe event types to the archive workflow",
-            eventPattern: JSON.stringify(buildEventPattern(settings.eventTypes)),
+            eventPattern: JSON.stringify(settings.eventPattern),
             tags,
         },
         { parent },

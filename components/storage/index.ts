@@ -21,12 +21,12 @@ export interface Storage {
  * keeps what the lake could not take.
  */
 export function createStorage(ctx: PartContext): Storage {
-    const { name, settings, parent, tags } = ctx;
+    const { name, settings, parent } = ctx;
     const existing = settings.existingBucketName;
     const bucket = existing === undefined ? createLakeBucket(ctx) : existingLakeBucket(existing, ctx.partition);
     const deadLetterQueue = new aws.sqs.Queue(
         `${name}-dlq`,
-        { sqsManagedSseEnabled: true, messageRetentionSeconds: settings.deadLetterRetentionDays * 86400, tags },
+        { sqsManagedSseEnabled: true, messageRetentionSeconds: settings.deadLetterRetentionDays * 86400, tags: settings.tags },
         { parent },
     );
     return { bucket, deadLetterQueue };
@@ -43,7 +43,8 @@ function existingLakeBucket(bucketName: string, partition: pulumi.Output<string>
  * are retained on delete by default: a retained bucket must not be left public or unencrypted.
  */
 function createLakeBucket(ctx: PartContext): aws.s3.Bucket {
-    const { name, settings, parent, tags } = ctx;
+    const { name, settings, parent } = ctx;
+    const { tags } = settings;
     const keep: pulumi.CustomResourceOptions = { parent, retainOnDelete: settings.retainBucketOnDelete };
 
     const bucket = new aws.s3.Bucket(`${name}-lake`, { forceDestroy: false, tags }, keep);
@@ -61,11 +62,11 @@ function createLakeBucket(ctx: PartContext): aws.s3.Bucket {
             bucket: bucketId,
             rules: [
                 {
-                    applyServerSideEncryptionByDefault: pulumi.output(ctx.kmsKeyArn).apply((kmsMasterKeyId) =>
+                    applyServerSideEncryptionByDefault: pulumi.output(settings.lakeKmsKeyArn).apply((kmsMasterKeyId) =>
                         kmsMasterKeyId ? { sseAlgorithm: "aws:kms", kmsMasterKeyId } : { sseAlgorithm: "AES256" },
                     ),
                     // An S3 Bucket Key cuts KMS requests (and their cost) per object to nearly none.
-                    bucketKeyEnabled: pulumi.output(ctx.kmsKeyArn).apply((k) => Boolean(k)),
+                    bucketKeyEnabled: pulumi.output(settings.lakeKmsKeyArn).apply((k) => Boolean(k)),
                 },
             ],
         },

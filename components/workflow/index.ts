@@ -11,8 +11,9 @@ export interface Workflow {
 }
 
 /** The Step Functions state machine that writes each event to the lake (definition: ./definition.ts). */
-export function createWorkflow(ctx: PartContext, storage: Storage): Workflow {
-    const { name, settings, parent, tags } = ctx;
+export function createWorkflow(ctx: PartContext, { storage }: { storage: Storage }): Workflow {
+    const { name, settings, parent } = ctx;
+    const { tags } = settings;
     const { bucket, deadLetterQueue } = storage;
 
     // Vended-logs log groups keep CloudWatch's resource policy small when many state machines log.
@@ -26,7 +27,7 @@ export function createWorkflow(ctx: PartContext, storage: Storage): Workflow {
         `${name}-workflow-policy`,
         {
             role: role.id,
-            policy: jsonFrom([bucket.arn, deadLetterQueue.arn, ctx.kmsKeyArn], (bucketArn, deadLetterQueueArn, kmsKeyArn) =>
+            policy: jsonFrom([bucket.arn, deadLetterQueue.arn, settings.lakeKmsKeyArn], (bucketArn, deadLetterQueueArn, kmsKeyArn) =>
                 workflowPolicy({ bucketArn, lakePrefix: settings.lakePrefix, deadLetterQueueArn, kmsKeyArn }),
             ),
         },

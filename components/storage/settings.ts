@@ -1,22 +1,28 @@
 /**
- * Bring your own bucket and bus: validation of the `existing*` arguments. A pipeline may write
- * into a bucket and publish to a bus its project already has; the component then creates neither
- * and changes nothing about them. Settings that would configure the resource it no longer creates
- * are refused here, before anything is planned, rather than silently ignored.
+ * The lake bucket's settings: where events go (prefix), how long they and their old versions stay,
+ * the KMS key writers use, and bring-your-own: with `existingBucketName` the component writes into
+ * a bucket its project already has and changes nothing about it, so settings that would configure
+ * the bucket it no longer creates are refused here rather than silently ignored.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { StripeAnalyticsPipelineArgs } from "./args";
-import { PipelineConfigError } from "./errors";
+import type { StripeAnalyticsPipelineArgs } from "../args";
+import { ConfigChecks, integerIn } from "../common/checks";
+import { PipelineConfigError } from "../errors";
+import { DEFAULT_LAKE_PREFIX, validateLakePrefix } from "../lake/layout";
 
-/** A bus the caller owns: the rule and the receiver address it by name, IAM by ARN. */
-export interface ExistingEventBus {
-    name: string;
-    arn: string;
-}
-
-export interface ExistingResources {
+export interface StorageSettings {
+    lakePrefix: string;
+    expireEventsAfterDays?: number;
+    noncurrentVersionExpirationDays: number;
+    retainBucketOnDelete: boolean;
+    deadLetterRetentionDays: number;
+    /** The caller's bucket; the component creates one when undefined. */
     existingBucketName?: string;
-    existingEventBus?: ExistingEventBus;
+    /**
+     * Key of the lake's SSE-KMS encryption, which every writer and reader is granted: `kmsKeyArn` for
+     * a created bucket, `existingBucketKmsKeyArn` for an existing one; undefined for SSE-S3.
+     */
+    lakeKmsKeyArn?: pulumi.Input<string>;
 }
 
 /**
@@ -26,23 +32,12 @@ export interface ExistingResources {
  */
 const BUCKET_NAME_PATTERN = /^(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-/**
- * `arn:<partition>:events:<region>:<account>:event-bus/<name>`; names are letters, digits and `._-/`.
- * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_EventBus.html
- */
-const EVENT_BUS_ARN_PATTERN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/([A-Za-z0-9._/-]{1,256})$/;
-
-/**
- * Partner event buses (SaaS integrations such as Stripe's own) only take events from their partner.
- * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-saas.html
- */
-const PARTNER_BUS_PREFIX = "aws.partner/";
-
 /** How an Input argument appears in a message: its value when plain, a marker when it is an Output. */
 function shown(value: pulumi.Input<string>): string {
     return typeof value === "string" ? value : "(an Output)";
 }
 
+/** `lakePrefix` is the validated prefix, for the messages. */
 function resolveExistingBucket(args: StripeAnalyticsPipelineArgs, lakePrefix: string): string | undefined {
     const name = args.existingBucketName;
     if (name === undefined) {
@@ -106,59 +101,17 @@ function resolveExistingBucket(args: StripeAnalyticsPipelineArgs, lakePrefix: st
     return name;
 }
 
-function resolveExistingEventBus(args: StripeAnalyticsPipelineArgs): ExistingEventBus | undefined {
-    const { existingEventBusName: name, existingEventBusArn: arn } = args;
-    if (name === undefined && arn === undefined) {
-        return undefined;
-    }
-    if (arn === undefined) {
-        throw new PipelineConfigError(
-            "existingEventBusName",
-            name,
-            "existingEventBusArn is not set, and the IAM policies need the bus's ARN",
-            `set existingEventBusArn as well (\`aws events describe-event-bus --name ${name}\` shows it)`,
-        );
-    }
-    const match = EVENT_BUS_ARN_PATTERN.exec(arn);
-    if (match === null) {
-        throw new PipelineConfigError(
-            "existingEventBusArn",
-            arn,
-            "not the ARN of an EventBridge event bus",
-            "use arn:aws:events:<region>:<account>:event-bus/<name> (`aws events describe-event-bus --name <name>` shows it)",
-        );
-    }
-    if (name === undefined) {
-        throw new PipelineConfigError(
-            "existingEventBusArn",
-            arn,
-            "existingEventBusName is not set, and the rule and the receiver address the bus by name",
-            `set existingEventBusName to "${match[1]}"`,
-        );
-    }
-    if (match[1] !== name) {
-        throw new PipelineConfigError(
-            "existingEventBusArn",
-            arn,
-            `it names the bus "${match[1]}", not existingEventBusName "${name}"`,
-            "give the name and the ARN of the same bus",
-        );
-    }
-    if (name.startsWith(PARTNER_BUS_PREFIX)) {
-        throw new PipelineConfigError(
-            "existingEventBusName",
-            name,
-            "a partner event bus accepts events only from its partner, so the receiver could not publish to it",
-            "use a custom event bus of your own, or remove existingEventBusName and existingEventBusArn to let the component create one",
-        );
-    }
-    return { name, arn };
-}
-
-/** Validates the bring-your-own arguments; `lakePrefix` is the validated prefix, for the messages. */
-export function resolveExistingResources(args: StripeAnalyticsPipelineArgs, lakePrefix: string): ExistingResources {
-    return {
-        existingBucketName: resolveExistingBucket(args, lakePrefix),
-        existingEventBus: resolveExistingEventBus(args),
-    };
+export function resolveStorageSettings(args: StripeAnalyticsPipelineArgs, checks: ConfigChecks): StorageSettings | undefined {
+    const prefix = checks.run(() => ({ lakePrefix: validateLakePrefix(args.lakePrefix ?? DEFAULT_LAKE_PREFIX) }));
+    const retention = checks.fields({
+        expireEventsAfterDays: () => integerIn("expireEventsAfterDays", args.expireEventsAfterDays, 1, 36500, "days", "never expire"),
+        noncurrentVersionExpirationDays: () => integerIn("noncurrentVersionExpirationDays", args.noncurrentVersionExpirationDays, 1, 36500, "days", "30") ?? 30,
+        retainBucketOnDelete: () => args.retainBucketOnDelete ?? true,
+        deadLetterRetentionDays: () => integerIn("deadLetterRetentionDays", args.deadLetterRetentionDays, 1, 14, "days", "14") ?? 14,
+    });
+    const existing = prefix && checks.run(() => {
+        const existingBucketName = resolveExistingBucket(args, prefix.lakePrefix);
+        return { existingBucketName, lakeKmsKeyArn: existingBucketName === undefined ? args.kmsKeyArn : args.existingBucketKmsKeyArn };
+    });
+    return prefix && retention && existing && { ...prefix, ...retention, ...existing };
 }
