@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { tlsOnlyBucketPolicy } from "../common/iam";
-import { PartContext, jsonFrom } from "../context";
+import { secureBucket } from "../common/secureBucket";
+import { PartContext } from "../context";
 import { Storage } from "../storage";
 import { EVENTS_TABLE_FORMAT, eventsTableColumns, eventsTableParameters, glueDatabaseName, glueView, lakeLocation } from "./glue";
 import { configuredViews, EVENTS_TABLE, metric, readSql, ViewDefinition } from "./sql";
@@ -23,44 +23,14 @@ export function analyticsIdBase(name: string): string {
     return `${pulumi.getProject()}-${pulumi.getStack()}-${name}`;
 }
 
-/**
- * The results bucket of the workgroup: private, owner-enforced (no ACLs), encrypted like the lake,
- * TLS-only, results expire.
- * Query results are disposable, so it is emptied and deleted with the stack.
- */
+/** The workgroup's results bucket, encrypted like the lake; query results are disposable, so it is emptied and deleted with the stack. */
 function createResultsBucket(ctx: PartContext): aws.s3.Bucket {
-    const { name, settings, parent } = ctx;
-    const { tags } = settings;
-    const bucket = new aws.s3.Bucket(`${name}-athena-results`, { forceDestroy: true, tags }, { parent });
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-        `${name}-athena-results-public-access`,
-        { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-        { parent },
-    );
-    new aws.s3.BucketOwnershipControls(`${name}-athena-results-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent });
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-        `${name}-athena-results-encryption`,
-        {
-            bucket: bucket.id,
-            rules: [
-                {
-                    applyServerSideEncryptionByDefault: pulumi.output(settings.lakeKmsKeyArn).apply((kmsMasterKeyId) => (kmsMasterKeyId ? { sseAlgorithm: "aws:kms", kmsMasterKeyId } : { sseAlgorithm: "AES256" })),
-                    bucketKeyEnabled: pulumi.output(settings.lakeKmsKeyArn).apply((k) => Boolean(k)),
-                },
-            ],
-        },
-        { parent },
-    );
-    new aws.s3.BucketLifecycleConfiguration(
-        `${name}-athena-results-lifecycle`,
-        {
-            bucket: bucket.id,
-            rules: [{ id: "expire-query-results", status: "Enabled", filter: {}, expiration: { days: settings.athenaResultsExpirationDays }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } }],
-        },
-        { parent },
-    );
-    new aws.s3.BucketPolicy(`${name}-athena-results-policy`, { bucket: bucket.id, policy: jsonFrom([bucket.arn], tlsOnlyBucketPolicy) }, { parent, dependsOn: [publicAccessBlock] });
-    return bucket;
+    const { settings } = ctx;
+    return secureBucket(ctx, "athena-results", {
+        forceDestroy: true,
+        kmsKeyArn: settings.lakeKmsKeyArn,
+        lifecycleRules: [{ id: "expire-query-results", status: "Enabled", filter: {}, expiration: { days: settings.athenaResultsExpirationDays }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } }],
+    });
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy } from "../common/iam";
+import { serviceRole } from "../common/serviceRole";
 import { PartContext, jsonFrom } from "../context";
 import { Storage } from "../storage";
 import { analyticsIdBase } from "./athena";
@@ -55,17 +55,12 @@ export function createManifestDataSet(ctx: PartContext, principalArn: pulumi.Inp
         },
         { parent },
     );
-    const role = new aws.iam.Role(`${name}-quicksight-role`, { assumeRolePolicy: JSON.stringify(assumeRolePolicy("quicksight.amazonaws.com")), tags }, { parent });
-    const rolePolicy = new aws.iam.RolePolicy(
-        `${name}-quicksight-policy`,
-        {
-            role: role.id,
-            policy: jsonFrom([bucket.arn, settings.lakeKmsKeyArn], (bucketArn, kmsKeyArn) =>
-                quickSightReadPolicy({ bucketArn, lakePrefix: settings.lakePrefix, manifestKey: QUICKSIGHT_MANIFEST_KEY, kmsKeyArn }),
-            ),
-        },
-        { parent },
-    );
+    const { role, policy: rolePolicy } = serviceRole(ctx, "quicksight", {
+        service: "quicksight.amazonaws.com",
+        policy: jsonFrom([bucket.arn, settings.lakeKmsKeyArn], (bucketArn, kmsKeyArn) =>
+            quickSightReadPolicy({ bucketArn, lakePrefix: settings.lakePrefix, manifestKey: QUICKSIGHT_MANIFEST_KEY, kmsKeyArn }),
+        ),
+    });
     const dataSource = new aws.quicksight.DataSource(
         `${name}-quicksight-source`,
         {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy } from "../common/iam";
+import { serviceRole } from "../common/serviceRole";
 import { PartContext, jsonFrom } from "../context";
 import { Storage } from "../storage";
 import { Athena, analyticsIdBase } from "./athena";
@@ -66,25 +66,20 @@ export function createQuickSightDataSets(ctx: PartContext, principalArn: pulumi.
     const { name, settings, parent } = ctx;
     const { tags } = settings;
     const idBase = analyticsIdBase(name);
-    const role = new aws.iam.Role(`${name}-quicksight-athena-role`, { assumeRolePolicy: JSON.stringify(assumeRolePolicy("quicksight.amazonaws.com")), tags }, { parent });
-    const rolePolicy = new aws.iam.RolePolicy(
-        `${name}-quicksight-athena-policy`,
-        {
-            role: role.id,
-            policy: jsonFrom([athena.workgroup.arn, athena.database.arn, storage.bucket.arn, athena.resultsBucket.arn, settings.lakeKmsKeyArn], (workgroupArn, glueDatabaseArn, bucketArn, resultsBucketArn, kmsKeyArn) =>
-                quickSightAthenaPolicy({
-                    workgroupArn,
-                    glueDatabaseArn,
-                    tableNames: [EVENTS_TABLE, ...athena.views.map((v) => v.definition.name)],
-                    bucketArn,
-                    lakePrefix: settings.lakePrefix,
-                    resultsBucketArn,
-                    kmsKeyArn,
-                }),
-            ),
-        },
-        { parent },
-    );
+    const { role, policy: rolePolicy } = serviceRole(ctx, "quicksight-athena", {
+        service: "quicksight.amazonaws.com",
+        policy: jsonFrom([athena.workgroup.arn, athena.database.arn, storage.bucket.arn, athena.resultsBucket.arn, settings.lakeKmsKeyArn], (workgroupArn, glueDatabaseArn, bucketArn, resultsBucketArn, kmsKeyArn) =>
+            quickSightAthenaPolicy({
+                workgroupArn,
+                glueDatabaseArn,
+                tableNames: [EVENTS_TABLE, ...athena.views.map((v) => v.definition.name)],
+                bucketArn,
+                lakePrefix: settings.lakePrefix,
+                resultsBucketArn,
+                kmsKeyArn,
+            }),
+        ),
+    });
     const dataSource = new aws.quicksight.DataSource(
         `${name}-quicksight-athena-source`,
         {

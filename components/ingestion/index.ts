@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as stripe from "pulumi-stripe";
-import { assumeRolePolicy } from "../common/iam";
+import { serviceRole } from "../common/serviceRole";
 import { PartContext, jsonFrom } from "../context";
 import { bundleReceiver, RECEIVER_HANDLER } from "../receiver/bundle";
 import { RECEIVER_ENV } from "../receiver/handler";
@@ -40,19 +40,14 @@ export function createIngestion(ctx: PartContext, { storage, routing }: { storag
         { namePrefix: `/aws/lambda/${name}-receiver-`, retentionInDays: settings.logRetentionDays, tags },
         { parent },
     );
-    const role = new aws.iam.Role(`${name}-receiver-role`, { assumeRolePolicy: JSON.stringify(assumeRolePolicy("lambda.amazonaws.com")), tags }, { parent });
-    const rolePolicy = new aws.iam.RolePolicy(
-        `${name}-receiver-policy`,
-        {
-            role: role.id,
-            policy: jsonFrom(
-                [routing.bus.arn, storage.bucket.arn, signingSecret.arn, logGroup.arn, settings.lakeKmsKeyArn],
-                (eventBusArn, bucketArn, signingSecretArn, logGroupArn, kmsKeyArn) =>
-                    receiverPolicy({ eventBusArn, bucketArn, lakePrefix: settings.lakePrefix, signingSecretArn, logGroupArn, kmsKeyArn }),
-            ),
-        },
-        { parent },
-    );
+    const { role, policy: rolePolicy } = serviceRole(ctx, "receiver", {
+        service: "lambda.amazonaws.com",
+        policy: jsonFrom(
+            [routing.bus.arn, storage.bucket.arn, signingSecret.arn, logGroup.arn, settings.lakeKmsKeyArn],
+            (eventBusArn, bucketArn, signingSecretArn, logGroupArn, kmsKeyArn) =>
+                receiverPolicy({ eventBusArn, bucketArn, lakePrefix: settings.lakePrefix, signingSecretArn, logGroupArn, kmsKeyArn }),
+        ),
+    });
     const receiver = new aws.lambda.Function(
         `${name}-receiver`,
         {

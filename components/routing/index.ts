@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy } from "../common/iam";
+import { serviceRole } from "../common/serviceRole";
 import { PartContext, jsonFrom } from "../context";
 import { Storage } from "../storage";
 import { Workflow } from "../workflow";
@@ -48,8 +48,7 @@ export function createRouting(ctx: PartContext, { storage, workflow }: { storage
         },
         { parent },
     );
-    const role = new aws.iam.Role(`${name}-target-role`, { assumeRolePolicy: JSON.stringify(assumeRolePolicy("events.amazonaws.com")), tags }, { parent });
-    const rolePolicy = new aws.iam.RolePolicy(`${name}-target-policy`, { role: role.id, policy: jsonFrom([workflow.stateMachine.arn], eventTargetPolicy) }, { parent });
+    const { role, policy: rolePolicy } = serviceRole(ctx, "target", { service: "events.amazonaws.com", policy: jsonFrom([workflow.stateMachine.arn], eventTargetPolicy) });
     const queuePolicy = new aws.sqs.QueuePolicy(
         `${name}-dlq-policy`,
         { queueUrl: deadLetterQueue.url, policy: jsonFrom([deadLetterQueue.arn, rule.arn], deadLetterQueuePolicy) },

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy } from "../common/iam";
+import { serviceRole } from "../common/serviceRole";
 import { PartContext, jsonFrom } from "../context";
 import { Storage } from "../storage";
 import { buildArchiveDefinition } from "./definition";
@@ -22,17 +22,13 @@ export function createWorkflow(ctx: PartContext, { storage }: { storage: Storage
         { namePrefix: `/aws/vendedlogs/states/${name}-workflow-`, retentionInDays: settings.logRetentionDays, tags },
         { parent },
     );
-    const role = new aws.iam.Role(`${name}-workflow-role`, { assumeRolePolicy: jsonFrom([ctx.accountId], (account) => assumeRolePolicy("states.amazonaws.com", account)), tags }, { parent });
-    const rolePolicy = new aws.iam.RolePolicy(
-        `${name}-workflow-policy`,
-        {
-            role: role.id,
-            policy: jsonFrom([bucket.arn, deadLetterQueue.arn, settings.lakeKmsKeyArn], (bucketArn, deadLetterQueueArn, kmsKeyArn) =>
-                workflowPolicy({ bucketArn, lakePrefix: settings.lakePrefix, deadLetterQueueArn, kmsKeyArn }),
-            ),
-        },
-        { parent },
-    );
+    const { role, policy: rolePolicy } = serviceRole(ctx, "workflow", {
+        service: "states.amazonaws.com",
+        sourceAccount: ctx.accountId,
+        policy: jsonFrom([bucket.arn, deadLetterQueue.arn, settings.lakeKmsKeyArn], (bucketArn, deadLetterQueueArn, kmsKeyArn) =>
+            workflowPolicy({ bucketArn, lakePrefix: settings.lakePrefix, deadLetterQueueArn, kmsKeyArn }),
+        ),
+    });
     const stateMachine = new aws.sfn.StateMachine(
         `${name}-workflow`,
         {
