@@ -7,8 +7,8 @@ export { MAX_PATTERN_BYTES } from "./routing/settings";
 export { PipelineConfigError, PipelineConfigErrors } from "./errors";
 export { DEFAULT_EVENT_TYPES, EventTypeSelection, selectEventTypes, suggestEventType } from "./events/eventTypes";
 export { STRIPE_EVENT_TYPES } from "./events/catalog.generated";
-export { DEFAULT_LAKE_PREFIX, EVENT_SOURCE, objectKey, eventDate } from "./lake/layout";
-export { buildArchivePattern, buildEventPattern, matchesEventPattern, StripeEventPattern } from "./routing/eventPattern";
+export { DEFAULT_LAKE_PREFIX, objectKey, eventDate, parseObjectKey } from "./lake/layout";
+export { EVENT_SOURCE, buildArchivePattern, buildEventPattern, matchesEventPattern, StripeEventPattern } from "./routing/eventPattern";
 export { AlarmSpec, AlarmTargets, buildAlarmSpecs } from "./monitoring/alarms";
 export { buildArchiveDefinition } from "./workflow/definition";
 export {

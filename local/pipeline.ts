@@ -8,9 +8,8 @@
 import type { PutEventsRequestEntry, PutEventsResponse } from "@aws-sdk/client-eventbridge";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { PipelineSettings } from "../components/settings";
-import { buildEventPattern, matchesEventPattern } from "../components/routing/eventPattern";
+import { buildEventPattern, EVENT_SOURCE, matchesEventPattern } from "../components/routing/eventPattern";
 import { createReceiver, ReceiverResponse } from "../components/receiver/handler";
-import { EVENT_SOURCE } from "../components/lake/layout";
 import { toEventBridgeEvent } from "./eventBridge";
 import { LocalDeadLetterQueue, LocalLake } from "./lake";
 import { LocalWorkflow } from "./workflow";

@@ -1,7 +1,6 @@
 import { strict as assert } from "assert";
 import { selectEventTypes } from "../components/events/eventTypes";
-import { EVENT_SOURCE } from "../components/lake/layout";
-import { buildEventPattern, matchesEventPattern } from "../components/routing/eventPattern";
+import { buildEventPattern, EVENT_SOURCE, matchesEventPattern } from "../components/routing/eventPattern";
 import { toEventBridgeEvent } from "../local/eventBridge";
 import { stripeEvent } from "./support/stripeEvents";
 

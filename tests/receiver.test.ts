@@ -5,7 +5,8 @@ import { createHmac } from "node:crypto";
 import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { createReceiver, MAX_STATE_INPUT_BYTES, parseSigningSecrets, type PublishResult, type ReceiverLogLine, type ReceiverOptions, type ReceiverResponse, stateInputBytes } from "../components/receiver/handler";
 import { MAX_BODY_BYTES, parseSignatureHeader, WebhookVerifier } from "../components/receiver/verify";
-import { EVENT_SOURCE, objectKey } from "../components/lake/layout";
+import { objectKey } from "../components/lake/layout";
+import { EVENT_SOURCE } from "../components/routing/eventPattern";
 import {
     functionUrlEvent,
     NOW,

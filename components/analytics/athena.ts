@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { secureBucket } from "../common/secureBucket";
 import { PartContext } from "../context";
 import { Storage } from "../storage";
-import { EVENTS_TABLE_FORMAT, eventsTableColumns, eventsTableParameters, glueDatabaseName, glueView, lakeLocation } from "./glue";
+import { lakeLocation } from "../lake/layout";
+import { EVENTS_TABLE_FORMAT, eventsTableColumns, eventsTableParameters, glueDatabaseName, glueView } from "./glue";
 import { configuredViews, EVENTS_TABLE, metric, readSql, ViewDefinition } from "./sql";
 
 export interface Athena {

@@ -1,3 +1,4 @@
+import { lakeLocation, partitionPath } from "../lake/layout";
 import { hiveType, LAKE_COLUMNS, LAKE_PARTITION_KEYS, scalarSpelling } from "./schema";
 import { readSql, ViewDefinition } from "./sql";
 
@@ -12,11 +13,6 @@ import { readSql, ViewDefinition } from "./sql";
  */
 export function glueDatabaseName(project: string, stack: string, name: string): string {
     return `${project}_${stack}_${name}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
-}
-
-/** S3 location of the lake table: everything under the prefix. */
-export function lakeLocation(bucketName: string, lakePrefix: string): string {
-    return `s3://${bucketName}/${lakePrefix}/`;
 }
 
 /** The lake is text files of one JSON document each, read with the OpenX JSON SerDe. https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html */
@@ -62,7 +58,7 @@ export function eventsTableParameters(o: EventsTableParametersOptions): Record<s
         "projection.dt.range": `${o.startDate},NOW`,
         "projection.dt.interval": "1",
         "projection.dt.interval.unit": "DAYS",
-        "storage.location.template": `${lakeLocation(o.bucketName, o.lakePrefix)}type=\${type}/dt=\${dt}/`,
+        "storage.location.template": `${lakeLocation(o.bucketName, o.lakePrefix)}${partitionPath((key) => `\${${key}}`)}/`,
     };
 }
 

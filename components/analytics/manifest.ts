@@ -1,11 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceRole } from "../common/serviceRole";
+import { lakeLocation } from "../lake/layout";
 import { PartContext, jsonFrom } from "../context";
 import { Storage } from "../storage";
 import { analyticsIdBase } from "./athena";
 import { quickSightReadPolicy } from "./policies";
 import { DATA_SET_OWNER_ACTIONS, DATA_SOURCE_OWNER_ACTIONS } from "./quicksight";
+import { scalarSpelling, ViewColumn } from "./schema";
 
 export interface ManifestDataSet {
     dataSet: aws.quicksight.DataSet;
@@ -17,19 +19,22 @@ export const QUICKSIGHT_MANIFEST_KEY = "quicksight/manifest.json";
 /** The S3 manifest QuickSight reads: every object under the lake prefix, as JSON documents. */
 export function buildQuickSightManifest(bucketName: string, lakePrefix: string): object {
     return {
-        fileLocations: [{ URIPrefixes: [`s3://${bucketName}/${lakePrefix}/`] }],
+        fileLocations: [{ URIPrefixes: [lakeLocation(bucketName, lakePrefix)] }],
         globalUploadSettings: { format: "JSON" },
     };
 }
 
 /** Top-level fields every Stripe event has; QuickSight's S3 import needs one column list for all files. */
-export const EVENT_COLUMNS = [
-    { name: "id", type: "STRING" },
-    { name: "type", type: "STRING" },
-    { name: "created", type: "INTEGER" },
-    { name: "livemode", type: "BOOLEAN" },
-    { name: "api_version", type: "STRING" },
+const EVENT_FIELDS: ViewColumn[] = [
+    { name: "id", type: "string" },
+    { name: "type", type: "string" },
+    { name: "created", type: "bigint" },
+    { name: "livemode", type: "boolean" },
+    { name: "api_version", type: "string" },
 ];
+
+/** Those fields as the dataset's input columns, spelled for QuickSight as the Athena datasets' columns are (schema.ts). */
+export const EVENT_COLUMNS = EVENT_FIELDS.map((c) => ({ name: c.name, type: scalarSpelling(c.type).quicksight }));
 
 /**
  * QuickSight as the original console walkthrough set it up, kept as an opt-in for small accounts

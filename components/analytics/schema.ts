@@ -4,6 +4,7 @@
  * columns are typed with the same scalar types, rendered per system (Glue, Athena view metadata,
  * DuckDB, QuickSight).
  */
+import { PARTITION_KEYS } from "../lake/layout";
 
 export type ScalarType = "string" | "bigint" | "double" | "boolean" | "timestamp";
 export type ColumnType = ScalarType | { struct: Field[] } | { array: ColumnType } | { map: [ScalarType, ScalarType] };
@@ -137,8 +138,5 @@ export const LAKE_COLUMNS: Field[] = [
     { name: "data", type: struct({ object: STRIPE_OBJECT_TYPE }) },
 ];
 
-/** Partition keys, in key order: `<prefix>/type=<type>/dt=<YYYY-MM-DD>/` (components/lake/layout.ts). */
-export const LAKE_PARTITION_KEYS: Field[] = [
-    { name: "type", type: "string" },
-    { name: "dt", type: "string" },
-];
+/** Partition keys, in key order, as the lake layout defines them (components/lake/layout.ts); their values are text. */
+export const LAKE_PARTITION_KEYS: Field[] = PARTITION_KEYS.map((name) => ({ name, type: "string" }));

@@ -5,7 +5,7 @@ import { serviceRole } from "../common/serviceRole";
 import { PartContext, jsonFrom } from "../context";
 import { bundleReceiver, RECEIVER_HANDLER } from "../receiver/bundle";
 import { RECEIVER_ENV } from "../receiver/handler";
-import { EVENT_SOURCE } from "../lake/layout";
+import { EVENT_SOURCE } from "../routing/eventPattern";
 import { Routing } from "../routing";
 import { Storage } from "../storage";
 import { receiverPolicy } from "./policies";

@@ -10,8 +10,8 @@ import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsResponse } from "@aws-sdk/client-eventbridge";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { DEFAULT_LAKE_PREFIX, EVENT_SOURCE, objectKey } from "../lake/layout";
-import { matchesEventPattern } from "../routing/eventPattern";
+import { DEFAULT_LAKE_PREFIX, objectKey } from "../lake/layout";
+import { EVENT_SOURCE, matchesEventPattern } from "../routing/eventPattern";
 import { DEFAULT_TOLERANCE_SECONDS, WebhookVerifier, type Verified } from "./verify";
 
 /** Environment variables the component sets on the function; the handler reads nothing else. */

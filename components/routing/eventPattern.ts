@@ -1,5 +1,7 @@
 import { EventTypeSelection } from "../events/eventTypes";
-import { EVENT_SOURCE } from "../lake/layout";
+
+/** EventBridge `source` of every entry the receiver publishes to the bus; the rule and the archive match only this source. */
+export const EVENT_SOURCE = "stripe-analytics.webhook";
 
 type PatternValue = string | { prefix: string };
 

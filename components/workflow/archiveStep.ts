@@ -10,7 +10,7 @@
  */
 import { kmsWriteStatements, lakeObjectsArn, PolicyStatement } from "../common/iam";
 import { PipelineConfigError } from "../errors";
-import { validateLakePrefix } from "../lake/layout";
+import { KeyField, keyTemplate, validateLakePrefix } from "../lake/layout";
 
 /** Error name of the Fail state an execution ends in when its event was parked. */
 export const ARCHIVE_FAILED_ERROR = "StripeEventArchiveFailed";
@@ -72,7 +72,14 @@ function validatePath(key: string, path: string): string {
 
 /** The States.Format expression that rebuilds lake/layout.ts's `objectKey` from the state input. */
 export function objectKeyExpression(lakePrefix: string, eventPath = DEFAULT_EVENT_PATH, timePath = DEFAULT_TIME_PATH): string {
-    return `States.Format('${lakePrefix}/type={}/dt={}/{}.json', ${eventPath}.type, States.ArrayGetItem(States.StringSplit(${timePath}, 'T'), 0), ${eventPath}.id)`;
+    const { template, fields } = keyTemplate("{}");
+    const value: Record<KeyField, string> = {
+        type: `${eventPath}.type`,
+        // The date part of an ISO-8601 time, as lake/layout.ts's eventDate takes it from `created`.
+        dt: `States.ArrayGetItem(States.StringSplit(${timePath}, 'T'), 0)`,
+        id: `${eventPath}.id`,
+    };
+    return `States.Format('${lakePrefix}/${template}', ${fields.map((field) => value[field]).join(", ")})`;
 }
 
 /**
