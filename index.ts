@@ -3,7 +3,7 @@
  * (stackConfig.ts) and deploys one StripeAnalyticsPipeline. Everything else lives in components/.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { StripeAnalyticsPipeline } from "./components";
+import { pipelineOutputs, StripeAnalyticsPipeline } from "./components";
 import { CONFIG_NAMESPACE, readPipelineConfig } from "./stackConfig";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);
@@ -15,18 +15,9 @@ const { name, args } = readPipelineConfig({
 });
 const pipeline = new StripeAnalyticsPipeline(name, args);
 
-export const webhookUrl = pipeline.webhookUrl;
-export const bucketName = pipeline.bucketName;
-export const lakePrefix = pipeline.lakePrefix;
-export const eventBusName = pipeline.eventBusName;
-export const eventBusArn = pipeline.eventBusArn;
-export const ruleArn = pipeline.ruleArn;
-export const stateMachineArn = pipeline.stateMachineArn;
-export const deadLetterQueueUrl = pipeline.deadLetterQueueUrl;
-export const webhookEndpointId = pipeline.webhookEndpointId;
-export const athenaDatabaseName = pipeline.athenaDatabaseName;
-export const athenaWorkgroupName = pipeline.athenaWorkgroupName;
-export const quicksightDataSetArns = pipeline.quicksightDataSetArns;
-export const dataSetArn = pipeline.dataSetArn;
-export const eventArchiveArn = pipeline.eventArchiveArn;
-export const alarmTopicArn = pipeline.alarmTopicArn;
+/**
+ * The stack outputs: every output of the component under its own name (PIPELINE_OUTPUTS). Marked
+ * as an ES module the way TypeScript marks one with named exports, so whoever imports this program
+ * sees exactly these names and no synthesized `default`.
+ */
+export = Object.defineProperty(pipelineOutputs(pipeline), "__esModule", { value: true });

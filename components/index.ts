@@ -1,4 +1,4 @@
-export { StripeAnalyticsPipeline, PIPELINE_TYPE } from "./pipeline";
+export { StripeAnalyticsPipeline, PIPELINE_TYPE, PIPELINE_OUTPUTS, PipelineOutputs, pipelineOutputs } from "./pipeline";
 export { StripeAnalyticsPipelineArgs } from "./args";
 export { PipelineSettings, resolveSettings } from "./settings";
 export { WORKFLOW_TYPES, LOG_RETENTION_DAYS } from "./workflow/settings";

@@ -13,6 +13,43 @@ import { createWorkflow } from "./workflow";
 /** Type token of the component: `<package.json name>:index:<class name>`, as the component package's schema names it. */
 export const PIPELINE_TYPE = "stripe-analytics:index:StripeAnalyticsPipeline";
 
+/** Names of the component's outputs: its own `pulumi.Output` fields (not the `urn` every resource has). */
+type OutputName = {
+    [K in keyof StripeAnalyticsPipeline]: K extends keyof pulumi.ComponentResource ? never : StripeAnalyticsPipeline[K] extends pulumi.Output<unknown> ? K : never;
+}[keyof StripeAnalyticsPipeline];
+
+/** The component's outputs by name, as the stack exports them. */
+export type PipelineOutputs = Pick<StripeAnalyticsPipeline, OutputName>;
+
+/** The list as given, once the compiler has checked it names every output field (a missing one makes the argument `never`). */
+function everyOutput<const L extends readonly OutputName[]>(names: L & ([Exclude<OutputName, L[number]>] extends [never] ? unknown : never)): L {
+    return names;
+}
+
+/** Every output of the component, in stack-export order: the one list of them (registerOutputs and index.ts follow it). */
+export const PIPELINE_OUTPUTS = everyOutput([
+    "webhookUrl",
+    "bucketName",
+    "lakePrefix",
+    "eventBusName",
+    "eventBusArn",
+    "ruleArn",
+    "stateMachineArn",
+    "deadLetterQueueUrl",
+    "webhookEndpointId",
+    "athenaDatabaseName",
+    "athenaWorkgroupName",
+    "quicksightDataSetArns",
+    "dataSetArn",
+    "eventArchiveArn",
+    "alarmTopicArn",
+]);
+
+/** The outputs of one pipeline, for a program to export as its stack outputs. */
+export function pipelineOutputs(pipeline: StripeAnalyticsPipeline): PipelineOutputs {
+    return Object.fromEntries(PIPELINE_OUTPUTS.map((name) => [name, pipeline[name]])) as PipelineOutputs;
+}
+
 /**
  * Stripe events into an S3 analytics lake on AWS:
  * Stripe webhook → Lambda function URL (signature check) → EventBridge bus → rule → Step Functions
@@ -23,34 +60,38 @@ export const PIPELINE_TYPE = "stripe-analytics:index:StripeAnalyticsPipeline";
  * arguments happens in the constructor, so bad configuration fails `pulumi preview`.
  */
 export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
+    // The outputs: declared here, where the component package's schema is inferred from, and assigned
+    // all at once from the record the constructor builds (PipelineOutputs).
     /** URL Stripe posts events to (the receiver's function URL). */
-    public readonly webhookUrl: pulumi.Output<string>;
+    public readonly webhookUrl!: pulumi.Output<string>;
     /** Name of the lake bucket: the one the component created, or `existingBucketName`. */
-    public readonly bucketName: pulumi.Output<string>;
+    public readonly bucketName!: pulumi.Output<string>;
     /** Key prefix of the event objects in the bucket. */
-    public readonly lakePrefix: pulumi.Output<string>;
+    public readonly lakePrefix!: pulumi.Output<string>;
     /** Name of the bus the receiver publishes to: the one the component created, or `existingEventBusName`. */
-    public readonly eventBusName: pulumi.Output<string>;
+    public readonly eventBusName!: pulumi.Output<string>;
     /** ARN of that bus. */
-    public readonly eventBusArn: pulumi.Output<string>;
-    public readonly ruleArn: pulumi.Output<string>;
-    public readonly stateMachineArn: pulumi.Output<string>;
+    public readonly eventBusArn!: pulumi.Output<string>;
+    /** ARN of the rule that sends the configured event types to the workflow. */
+    public readonly ruleArn!: pulumi.Output<string>;
+    /** ARN of the archive workflow's state machine. */
+    public readonly stateMachineArn!: pulumi.Output<string>;
     /** Queue holding events that could not be delivered or written (see README: redrive). */
-    public readonly deadLetterQueueUrl: pulumi.Output<string>;
+    public readonly deadLetterQueueUrl!: pulumi.Output<string>;
     /** Id of the Stripe webhook endpoint (`we_...`). */
-    public readonly webhookEndpointId: pulumi.Output<string>;
+    public readonly webhookEndpointId!: pulumi.Output<string>;
     /** Glue database of the lake table and views; undefined with `athena: false`. */
-    public readonly athenaDatabaseName: pulumi.Output<string | undefined>;
+    public readonly athenaDatabaseName!: pulumi.Output<string | undefined>;
     /** Athena workgroup holding the saved queries; undefined with `athena: false`. */
-    public readonly athenaWorkgroupName: pulumi.Output<string | undefined>;
+    public readonly athenaWorkgroupName!: pulumi.Output<string | undefined>;
     /** ARNs of the QuickSight datasets, one per configured event family; empty without `quicksightPrincipalArn`. */
-    public readonly quicksightDataSetArns: pulumi.Output<string[]>;
+    public readonly quicksightDataSetArns!: pulumi.Output<string[]>;
     /** ARN of the opt-in S3-manifest QuickSight dataset; undefined unless `quicksightManifestDataSet` is set. */
-    public readonly dataSetArn: pulumi.Output<string | undefined>;
+    public readonly dataSetArn!: pulumi.Output<string | undefined>;
     /** EventBridge archive of the bus, the source of `npm run replay`. */
-    public readonly eventArchiveArn: pulumi.Output<string>;
+    public readonly eventArchiveArn!: pulumi.Output<string>;
     /** SNS topic the alarms notify: created (`createAlarmTopic`) or given (`alarmTopicArn`); undefined when neither. */
-    public readonly alarmTopicArn: pulumi.Output<string | undefined>;
+    public readonly alarmTopicArn!: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: StripeAnalyticsPipelineArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super(PIPELINE_TYPE, name, args, opts);
@@ -72,38 +113,24 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
         const analytics = createAnalytics(ctx, { storage });
         const monitoring = createMonitoring(ctx, { storage, workflow, routing, ingestion });
 
-        this.webhookUrl = ingestion.functionUrl.functionUrl;
-        this.bucketName = storage.bucket.bucket;
-        this.lakePrefix = pulumi.output(settings.lakePrefix);
-        this.eventBusName = routing.bus.name;
-        this.eventBusArn = routing.bus.arn;
-        this.ruleArn = routing.rule.arn;
-        this.stateMachineArn = workflow.stateMachine.arn;
-        this.deadLetterQueueUrl = storage.deadLetterQueue.url;
-        this.webhookEndpointId = ingestion.webhookEndpoint.id;
-        this.athenaDatabaseName = analytics.athena ? analytics.athena.database.name : pulumi.output(undefined);
-        this.athenaWorkgroupName = analytics.athena ? analytics.athena.workgroup.name : pulumi.output(undefined);
-        this.quicksightDataSetArns = pulumi.all(analytics.dataSets.map((d) => d.arn));
-        this.dataSetArn = analytics.manifest ? analytics.manifest.dataSet.arn : pulumi.output(undefined);
-        this.eventArchiveArn = routing.archive.arn;
-        this.alarmTopicArn = monitoring.alarmTopicArn;
-
-        this.registerOutputs({
-            webhookUrl: this.webhookUrl,
-            bucketName: this.bucketName,
-            lakePrefix: this.lakePrefix,
-            eventBusName: this.eventBusName,
-            eventBusArn: this.eventBusArn,
-            ruleArn: this.ruleArn,
-            stateMachineArn: this.stateMachineArn,
-            deadLetterQueueUrl: this.deadLetterQueueUrl,
-            webhookEndpointId: this.webhookEndpointId,
-            athenaDatabaseName: this.athenaDatabaseName,
-            athenaWorkgroupName: this.athenaWorkgroupName,
-            quicksightDataSetArns: this.quicksightDataSetArns,
-            dataSetArn: this.dataSetArn,
-            eventArchiveArn: this.eventArchiveArn,
-            alarmTopicArn: this.alarmTopicArn,
-        });
+        const outputs: PipelineOutputs = {
+            webhookUrl: ingestion.functionUrl.functionUrl,
+            bucketName: storage.bucket.bucket,
+            lakePrefix: pulumi.output(settings.lakePrefix),
+            eventBusName: routing.bus.name,
+            eventBusArn: routing.bus.arn,
+            ruleArn: routing.rule.arn,
+            stateMachineArn: workflow.stateMachine.arn,
+            deadLetterQueueUrl: storage.deadLetterQueue.url,
+            webhookEndpointId: ingestion.webhookEndpoint.id,
+            athenaDatabaseName: analytics.athena ? analytics.athena.database.name : pulumi.output(undefined),
+            athenaWorkgroupName: analytics.athena ? analytics.athena.workgroup.name : pulumi.output(undefined),
+            quicksightDataSetArns: pulumi.all(analytics.dataSets.map((d) => d.arn)),
+            dataSetArn: analytics.manifest ? analytics.manifest.dataSet.arn : pulumi.output(undefined),
+            eventArchiveArn: routing.archive.arn,
+            alarmTopicArn: monitoring.alarmTopicArn,
+        };
+        Object.assign(this, outputs);
+        this.registerOutputs(outputs);
     }
 }
