@@ -1,8 +1,6 @@
 import { strict as assert } from "assert";
-import type * as pulumiTypes from "@pulumi/pulumi";
-import { ACCOUNT_ID, installMocks, RecordingMocks, settled, valueOf } from "./support/pulumiMocks";
-
-type PipelineModule = typeof import("../components");
+import { deployPipeline, Pipeline, PipelineModule } from "./support/deployPipeline";
+import { ACCOUNT_ID, installMocks, RecordingMocks, valueOf } from "./support/pulumiMocks";
 
 const QUICKSIGHT_USER = `arn:aws:quicksight:us-east-1:${ACCOUNT_ID}:user/default/alice`;
 const KMS_KEY = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -20,26 +18,6 @@ const ANALYTICS_TYPES = [
     "aws:s3/bucketObjectv2:BucketObjectv2",
 ];
 
-/** Deploys one pipeline against fresh mocks and waits until every child is registered. */
-async function deploy(name: string, args: Record<string, unknown>): Promise<{ mocks: RecordingMocks; mod: PipelineModule; pipeline: InstanceType<PipelineModule["StripeAnalyticsPipeline"]>; warnings: string[] }> {
-    const mocks = await installMocks();
-    const pulumi: typeof pulumiTypes = await import("@pulumi/pulumi");
-    const mod: PipelineModule = await import("../components");
-    const warnings: string[] = [];
-    const warn = pulumi.log.warn;
-    pulumi.log.warn = async (message: string) => {
-        warnings.push(message);
-    };
-    try {
-        const pipeline = new mod.StripeAnalyticsPipeline(name, args);
-        await valueOf(pipeline.webhookUrl);
-        await settled(mocks);
-        return { mocks, mod, pipeline, warnings };
-    } finally {
-        pulumi.log.warn = warn;
-    }
-}
-
 function decodeView(viewOriginalText: string): any {
     const match = /^\/\* Presto View: ([A-Za-z0-9+/=]+) \*\/$/.exec(viewOriginalText);
     assert.ok(match, `not a Presto view: ${viewOriginalText.slice(0, 40)}`);
@@ -50,12 +28,12 @@ describe("analytics (mocked deployment)", function () {
     describe("with payments, invoices and cancellations archived and a QuickSight principal", function () {
         let mocks: RecordingMocks;
         let mod: PipelineModule;
-        let pipeline: InstanceType<PipelineModule["StripeAnalyticsPipeline"]>;
+        let pipeline: Pipeline;
         let warnings: string[];
         const find = (type: string, role: string) => mocks.get(type, `billing-${role}`);
 
         before(async function () {
-            ({ mocks, mod, pipeline, warnings } = await deploy("billing", {
+            ({ mocks, mod, pipeline, warnings } = await deployPipeline("billing", {
                 extraEventTypes: ["payment_intent.*", "customer.subscription.deleted", "invoice.paid"],
                 quicksightPrincipalArn: QUICKSIGHT_USER,
             }));
@@ -302,7 +280,7 @@ describe("analytics (mocked deployment)", function () {
         const find = (type: string, role: string) => mocks.get(type, `kms-${role}`);
 
         before(async function () {
-            ({ mocks } = await deploy("kms", {
+            ({ mocks } = await deployPipeline("kms", {
                 extraEventTypes: ["payment_intent.*", "customer.subscription.*"],
                 kmsKeyArn: KMS_KEY,
                 analyticsMetrics: ["payments"],
@@ -345,7 +323,7 @@ describe("analytics (mocked deployment)", function () {
         let warnings: string[];
 
         before(async function () {
-            ({ mocks, warnings } = await deploy("plain", {}));
+            ({ mocks, warnings } = await deployPipeline("plain", {}));
         });
 
         it("creates the Athena side with the views of the two default families and no saved queries", function () {
@@ -371,7 +349,7 @@ describe("analytics (mocked deployment)", function () {
         const find = (type: string, role: string) => mocks.get(type, `reuse-${role}`);
 
         before(async function () {
-            ({ mocks } = await deploy("reuse", { existingBucketName: "acme-data-lake", lakePrefix: "stripe/events", extraEventTypes: ["payment_intent.*"], quicksightPrincipalArn: QUICKSIGHT_USER }));
+            ({ mocks } = await deployPipeline("reuse", { existingBucketName: "acme-data-lake", lakePrefix: "stripe/events", extraEventTypes: ["payment_intent.*"], quicksightPrincipalArn: QUICKSIGHT_USER }));
         });
 
         it("points the table at the prefix in that bucket and lets QuickSight only read it", function () {
@@ -391,10 +369,10 @@ describe("analytics (mocked deployment)", function () {
 
     describe("with athena: false", function () {
         let mocks: RecordingMocks;
-        let pipeline: InstanceType<PipelineModule["StripeAnalyticsPipeline"]>;
+        let pipeline: Pipeline;
 
         before(async function () {
-            ({ mocks, pipeline } = await deploy("lean", { athena: false }));
+            ({ mocks, pipeline } = await deployPipeline("lean", { athena: false }));
         });
 
         it("creates no analytics resources and outputs no database, workgroup or datasets", async function () {

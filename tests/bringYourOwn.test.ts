@@ -5,10 +5,9 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import { deployPipeline, deployPipelines, Pipeline, PipelineModule } from "./support/deployPipeline";
 import { EXPECTED_CHILDREN } from "./support/expectedChildren";
-import { ACCOUNT_ID, installMocks, PROJECT, RecordingMocks, settled, STACK, valueOf } from "./support/pulumiMocks";
-
-type PipelineModule = typeof import("../components");
+import { ACCOUNT_ID, installMocks, RecordingMocks, settled, valueOf } from "./support/pulumiMocks";
 
 const COMPONENT_TYPE = "stripe-analytics:index:StripeAnalyticsPipeline";
 const BUCKET = "acme-data-lake";
@@ -42,24 +41,18 @@ function statements(mocks: RecordingMocks, name: string): any[] {
 describe("StripeAnalyticsPipeline with an existing bucket and bus (mocked deployment)", function () {
     let mocks: RecordingMocks;
     let mod: PipelineModule;
-    let both: InstanceType<PipelineModule["StripeAnalyticsPipeline"]>;
-    let bucketOnly: InstanceType<PipelineModule["StripeAnalyticsPipeline"]>;
-    let busOnly: InstanceType<PipelineModule["StripeAnalyticsPipeline"]>;
+    let both: Pipeline;
+    let bucketOnly: Pipeline;
+    let busOnly: Pipeline;
 
     before(async function () {
-        mocks = await installMocks();
-        mod = await import("../components");
-        both = new mod.StripeAnalyticsPipeline("billing", {
-            existingBucketName: BUCKET,
-            existingBucketKmsKeyArn: KMS_KEY,
-            existingEventBusName: BUS,
-            existingEventBusArn: BUS_ARN,
-            lakePrefix: "stripe/events",
-        });
-        bucketOnly = new mod.StripeAnalyticsPipeline("lakeonly", { existingBucketName: BUCKET });
-        busOnly = new mod.StripeAnalyticsPipeline("busonly", { existingEventBusName: BUS, existingEventBusArn: BUS_ARN });
-        await Promise.all([both, bucketOnly, busOnly].map((p) => valueOf(p.webhookUrl)));
-        await settled(mocks);
+        let pipelines: Pipeline[];
+        ({ mocks, mod, pipelines } = await deployPipelines([
+            { name: "billing", args: { existingBucketName: BUCKET, existingBucketKmsKeyArn: KMS_KEY, existingEventBusName: BUS, existingEventBusArn: BUS_ARN, lakePrefix: "stripe/events" } },
+            { name: "lakeonly", args: { existingBucketName: BUCKET } },
+            { name: "busonly", args: { existingEventBusName: BUS, existingEventBusArn: BUS_ARN } },
+        ]));
+        [both, bucketOnly, busOnly] = pipelines;
     });
 
     it("creates every other child under its usual name, and no bucket, bucket setting or bus", function () {
@@ -141,12 +134,7 @@ describe("existing bucket ARN in another partition", function () {
                 return { ...answer, arn: `arn:aws-us-gov:iam::${ACCOUNT_ID}:user/ci` };
             }
         }
-        const mocks = new GovCloudMocks();
-        await pulumi.runtime.setMocks(mocks, PROJECT, STACK, false);
-        const mod: PipelineModule = await import("../components");
-        const pipeline = new mod.StripeAnalyticsPipeline("gov", { existingBucketName: BUCKET });
-        await valueOf(pipeline.webhookUrl);
-        await settled(mocks);
+        const { mocks } = await deployPipeline("gov", { existingBucketName: BUCKET }, { mocks: new GovCloudMocks() });
         const archive = statements(mocks, "gov-workflow-policy").find((s) => s.Sid === "ArchiveEvents");
         assert.equal(archive.Resource, `arn:aws-us-gov:s3:::${BUCKET}/events/*`);
     });

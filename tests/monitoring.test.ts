@@ -1,7 +1,6 @@
 import { strict as assert } from "assert";
-import { ACCOUNT_ID, installMocks, RecordingMocks, settled, valueOf } from "./support/pulumiMocks";
-
-type PipelineModule = typeof import("../components");
+import { deployPipelines, Pipeline, PipelineModule } from "./support/deployPipeline";
+import { ACCOUNT_ID, RecordingMocks, valueOf } from "./support/pulumiMocks";
 
 const EXISTING_TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT_ID}:oncall`;
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -41,18 +40,18 @@ function expectedAlarms(n: string, noEventsHours?: number): Record<string, Recor
 describe("monitoring and archive (mocked deployment)", function () {
     let mocks: RecordingMocks;
     let mod: PipelineModule;
-    let withTopic: InstanceType<PipelineModule["StripeAnalyticsPipeline"]>;
-    let withExisting: InstanceType<PipelineModule["StripeAnalyticsPipeline"]>;
-    let quiet: InstanceType<PipelineModule["StripeAnalyticsPipeline"]>;
+    let withTopic: Pipeline;
+    let withExisting: Pipeline;
+    let quiet: Pipeline;
 
     before(async function () {
-        mocks = await installMocks();
-        mod = await import("../components");
-        withTopic = new mod.StripeAnalyticsPipeline("ops", { createAlarmTopic: true, alarmEmail: "oncall@example.com", noEventsAlarmHours: 6, archiveRetentionDays: 90, tags: { team: "billing" } });
-        withExisting = new mod.StripeAnalyticsPipeline("given", { alarmTopicArn: EXISTING_TOPIC });
-        quiet = new mod.StripeAnalyticsPipeline("quiet", {});
-        await valueOf(withTopic.webhookUrl);
-        await settled(mocks);
+        let pipelines: Pipeline[];
+        ({ mocks, mod, pipelines } = await deployPipelines([
+            { name: "ops", args: { createAlarmTopic: true, alarmEmail: "oncall@example.com", noEventsAlarmHours: 6, archiveRetentionDays: 90, tags: { team: "billing" } } },
+            { name: "given", args: { alarmTopicArn: EXISTING_TOPIC } },
+            { name: "quiet", args: {} },
+        ]));
+        [withTopic, withExisting, quiet] = pipelines;
     });
 
     const named = (prefix: string) => mocks.resources.filter((r) => r.name.startsWith(prefix)).map((r) => `${r.type} ${r.name}`).sort();

@@ -1,9 +1,8 @@
 import { strict as assert } from "assert";
-import type * as pulumiTypes from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { deployPipeline, Pipeline, PipelineModule } from "./support/deployPipeline";
 import { EXPECTED_CHILDREN } from "./support/expectedChildren";
-import { ACCOUNT_ID, installMocks, MOCK_SIGNING_SECRET, RecordingMocks, settled, urnsOf, valueOf } from "./support/pulumiMocks";
-
-type PipelineModule = typeof import("../components");
+import { ACCOUNT_ID, MOCK_SIGNING_SECRET, RecordingMocks, valueOf } from "./support/pulumiMocks";
 
 const COMPONENT_TYPE = "stripe-analytics:index:StripeAnalyticsPipeline";
 const QUICKSIGHT_USER = `arn:aws:quicksight:us-east-1:${ACCOUNT_ID}:user/default/alice`;
@@ -24,35 +23,36 @@ function allows(policy: any): { actions: string[]; resources: string[]; sid: str
 
 describe("StripeAnalyticsPipeline (mocked deployment)", function () {
     let mocks: RecordingMocks;
-    let pulumi: typeof pulumiTypes;
     let mod: PipelineModule;
-    let pipeline: InstanceType<PipelineModule["StripeAnalyticsPipeline"]>;
+    let pipeline: Pipeline;
+    let urns: string[];
     // Mocks see archives serialized without their contents, so the function's code is captured in-process.
-    let receiverArchive: pulumiTypes.asset.AssetArchive;
+    let receiverArchive: pulumi.asset.AssetArchive;
 
     before(async function () {
-        mocks = await installMocks();
-        pulumi = await import("@pulumi/pulumi");
-        mod = await import("../components");
-        pipeline = new mod.StripeAnalyticsPipeline("stripe", {
-            extraEventTypes: ["payment_intent.*", "customer.subscription.deleted"],
-            stripeApiVersion: "2025-10-29.clover",
-            analyticsMetrics: ["payments"],
-            quicksightPrincipalArn: QUICKSIGHT_USER,
-            quicksightManifestDataSet: true,
-            tags: { team: "billing" },
-        }, {
-            transformations: [
-                (resource) => {
-                    if (resource.type === "aws:lambda/function:Function") {
-                        receiverArchive = resource.props.code;
-                    }
-                    return undefined;
+        ({ mocks, mod, pipeline, urns } = await deployPipeline(
+            "stripe",
+            {
+                extraEventTypes: ["payment_intent.*", "customer.subscription.deleted"],
+                stripeApiVersion: "2025-10-29.clover",
+                analyticsMetrics: ["payments"],
+                quicksightPrincipalArn: QUICKSIGHT_USER,
+                quicksightManifestDataSet: true,
+                tags: { team: "billing" },
+            },
+            {
+                opts: {
+                    transformations: [
+                        (resource) => {
+                            if (resource.type === "aws:lambda/function:Function") {
+                                receiverArchive = resource.props.code;
+                            }
+                            return undefined;
+                        },
+                    ],
                 },
-            ],
-        });
-        await valueOf(pipeline.webhookUrl);
-        await settled(mocks);
+            },
+        ));
     });
 
     const find = (type: string, role: string) => mocks.get(type, `stripe-${role}`);
@@ -64,7 +64,7 @@ describe("StripeAnalyticsPipeline (mocked deployment)", function () {
     });
 
     it("parents every child to the component", function () {
-        const children = urnsOf().filter((urn) => !urn.endsWith(`::${COMPONENT_TYPE}::stripe`));
+        const children = urns.filter((urn) => !urn.endsWith(`::${COMPONENT_TYPE}::stripe`));
         assert.equal(children.length, EXPECTED_CHILDREN.length);
         for (const urn of children) {
             const chain = urn.split("::")[2].split("$");
@@ -240,7 +240,7 @@ describe("StripeAnalyticsPipeline (mocked deployment)", function () {
         it("deploys the bundled handler, with the AWS SDK left to the runtime", async function () {
             const assets = await receiverArchive.assets;
             assert.deepEqual(Object.keys(assets), ["index.js"]);
-            const code: string = await (assets["index.js"] as pulumiTypes.asset.StringAsset).text;
+            const code: string = await (assets["index.js"] as pulumi.asset.StringAsset).text;
             assert.equal(code, mod.bundleReceiver());
             assert.match(code, /require\("@aws-sdk\/client-eventbridge"\)/);
             assert.ok(!code.includes("class EventBridgeClient"), "the bundle carries its own AWS SDK copy");

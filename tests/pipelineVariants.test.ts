@@ -1,16 +1,14 @@
 import { strict as assert } from "assert";
 import type * as pulumiTypes from "@pulumi/pulumi";
 import { EXPECTED_CHILDREN } from "./support/expectedChildren";
-import { ACCOUNT_ID, installMocks, RecordingMocks, settled, valueOf } from "./support/pulumiMocks";
-
-type PipelineModule = typeof import("../components");
+import { deployPipeline, deployPipelines, Pipeline, PipelineModule } from "./support/deployPipeline";
+import { ACCOUNT_ID, installMocks, RecordingMocks, valueOf } from "./support/pulumiMocks";
 
 const KMS_KEY = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 
 describe("StripeAnalyticsPipeline variants", function () {
     let mocks: RecordingMocks;
-    let mod: PipelineModule;
-    let stripe: InstanceType<PipelineModule["StripeAnalyticsPipeline"]>;
+    let stripe: Pipeline;
     /** Resource options as the component passed them, by resource name (mocks do not see options). */
     const options: Record<string, pulumiTypes.CustomResourceOptions> = {};
     const recordOptions: pulumiTypes.ResourceTransformation = (resource) => {
@@ -19,16 +17,16 @@ describe("StripeAnalyticsPipeline variants", function () {
     };
 
     before(async function () {
-        mocks = await installMocks();
-        mod = await import("../components");
-        const billing = new mod.StripeAnalyticsPipeline(
-            "billing",
-            { kmsKeyArn: KMS_KEY, workflowType: "STANDARD", expireEventsAfterDays: 400, noncurrentVersionExpirationDays: 7, lakePrefix: "stripe/events", retainBucketOnDelete: false },
-            { transformations: [recordOptions] },
-        );
-        stripe = new mod.StripeAnalyticsPipeline("stripe", {}, { transformations: [recordOptions] });
-        await Promise.all([valueOf(billing.webhookUrl), valueOf(stripe.webhookUrl)]);
-        await settled(mocks);
+        let pipelines: Pipeline[];
+        ({ mocks, pipelines } = await deployPipelines([
+            {
+                name: "billing",
+                args: { kmsKeyArn: KMS_KEY, workflowType: "STANDARD", expireEventsAfterDays: 400, noncurrentVersionExpirationDays: 7, lakePrefix: "stripe/events", retainBucketOnDelete: false },
+                opts: { transformations: [recordOptions] },
+            },
+            { name: "stripe", args: {}, opts: { transformations: [recordOptions] } },
+        ]));
+        stripe = pipelines[1];
     });
 
     it("lets two pipelines live in one stack without a name collision", function () {
@@ -161,14 +159,11 @@ describe("StripeAnalyticsPipeline configuration errors", function () {
 describe("StripeAnalyticsPipeline during `pulumi preview`", function () {
     let mocks: RecordingMocks;
     before(async function () {
-        mocks = await installMocks(true);
-        const mod = await import("../components");
-        new mod.StripeAnalyticsPipeline("stripe", {
-            extraEventTypes: ["payment_intent.*"],
-            quicksightPrincipalArn: `arn:aws:quicksight:us-east-1:${ACCOUNT_ID}:user/default/alice`,
-            quicksightManifestDataSet: true,
-        });
-        await settled(mocks);
+        ({ mocks } = await deployPipeline(
+            "stripe",
+            { extraEventTypes: ["payment_intent.*"], quicksightPrincipalArn: `arn:aws:quicksight:us-east-1:${ACCOUNT_ID}:user/default/alice`, quicksightManifestDataSet: true },
+            { preview: true },
+        ));
     });
 
     it("plans every child, none of them hidden inside an apply", function () {

@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import type { ResourceValidationArgs } from "@pulumi/policy";
 import { PipelinePolicy, pipelinePolicies } from "../policy/policies";
-import { ACCOUNT_ID, installMocks, RecordedResource, RecordingMocks, settled, valueOf } from "./support/pulumiMocks";
+import { deployPipeline } from "./support/deployPipeline";
+import { ACCOUNT_ID, RecordedResource, RecordingMocks } from "./support/pulumiMocks";
 
 const TODAY = new Date("2026-01-15T00:00:00Z");
 const policies = pipelinePolicies(() => TODAY);
@@ -40,10 +41,8 @@ describe("policy pack", function () {
     let props: (type: string, name: string) => Record<string, any>;
 
     before(async function () {
-        mocks = await installMocks();
-        const mod = await import("../components");
         // Every optional part on, so every guarded resource type is in the run.
-        const pipeline = new mod.StripeAnalyticsPipeline("stripe", {
+        ({ mocks } = await deployPipeline("stripe", {
             extraEventTypes: ["payment_intent.*"],
             kmsKeyArn: `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/lake-key`,
             quicksightPrincipalArn: `arn:aws:quicksight:us-east-1:${ACCOUNT_ID}:user/default/alice`,
@@ -51,9 +50,7 @@ describe("policy pack", function () {
             createAlarmTopic: true,
             alarmEmail: "oncall@example.com",
             noEventsAlarmHours: 12,
-        });
-        await valueOf(pipeline.webhookUrl);
-        await settled(mocks);
+        }));
         props = (type, name) => ({ ...mocks.get(type, name).inputs });
     });
 

@@ -12,6 +12,8 @@ export type PipelineArgs = NonNullable<ConstructorParameters<PipelineModule["Str
 export interface DeployOptions {
     /** Provider-computed outputs unknown, as in `pulumi preview`. */
     preview?: boolean;
+    /** Mocks to record with instead of fresh RecordingMocks, e.g. ones answering for another partition. */
+    mocks?: RecordingMocks;
 }
 
 export interface PipelineSpec {
@@ -31,8 +33,8 @@ export interface Deployment {
 }
 
 /** Several pipelines in one stack, under one set of mocks. */
-export async function deployPipelines(specs: PipelineSpec[], { preview = false }: DeployOptions = {}): Promise<Deployment & { pipelines: Pipeline[] }> {
-    const mocks = await installMocks(preview);
+export async function deployPipelines(specs: PipelineSpec[], { preview = false, mocks: given }: DeployOptions = {}): Promise<Deployment & { pipelines: Pipeline[] }> {
+    const mocks = await installMocks(preview, given);
     const pulumi: typeof pulumiTypes = await import("@pulumi/pulumi");
     const mod: PipelineModule = await import("../../components");
     const warnings: string[] = [];

@@ -103,9 +103,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     }
 }
 
-/** Installs fresh mocks; `preview` makes provider-computed outputs unknown, as in `pulumi preview`. */
-export async function installMocks(preview = false): Promise<RecordingMocks> {
-    const mocks = new RecordingMocks();
+/** Installs fresh mocks (or the given ones); `preview` makes provider-computed outputs unknown, as in `pulumi preview`. */
+export async function installMocks<M extends RecordingMocks = RecordingMocks>(preview = false, mocks: M = new RecordingMocks() as M): Promise<M> {
     await pulumi.runtime.setMocks(mocks, PROJECT, STACK, preview);
     return mocks;
 }
