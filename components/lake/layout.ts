@@ -70,8 +70,11 @@ export function objectKey(prefix: string, event: EventKeyFields): string {
 /** What each field of a key found in a bucket may hold. */
 const FIELD_PATTERNS: Record<KeyField, string> = { type: "[^/]+", dt: "\\d{4}-\\d{2}-\\d{2}", id: "[^/]+" };
 
-/** The key below the prefix as a pattern: the layout's literal text, with a named group per field. */
-const KEY_PATTERN = (() => {
+/**
+ * The key below the prefix as a pattern: the layout's literal text, with a named group per field.
+ * Marked pure so bundles that only write keys (the receiver's) leave the readers' pattern out.
+ */
+const KEY_PATTERN = /* @__PURE__ */ (() => {
     const slot = "\u0000";
     const { template, fields } = keyTemplate(slot);
     const literals = template.split(slot).map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
