@@ -3,17 +3,15 @@
  * `createReceiver`, the rule's pattern from `buildEventPattern`, and the archive definition run by
  * LocalWorkflow. Only AWS is replaced: EventBridge by an in-process bus with EventBridge's
  * semantics (PutEvents accepts, the rule filters, the target runs asynchronously), S3 and SQS by
- * folders (lake.ts).
+ * folders (lib/lakeStore.ts).
  */
 import type { PutEventsRequestEntry, PutEventsResponse } from "@aws-sdk/client-eventbridge";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
-import { PipelineSettings } from "../components/args";
-import { buildEventPattern, matchesEventPattern } from "../components/routing/eventPattern";
+import { buildEventPattern, EVENT_SOURCE, matchesEventPattern, PipelineSettings } from "../components";
 import { createReceiver, ReceiverResponse } from "../components/receiver/handler";
-import { EVENT_SOURCE } from "../components/lake/layout";
-import { toEventBridgeEvent } from "./eventBridge";
-import { LocalDeadLetterQueue, LocalLake } from "./lake";
-import { LocalWorkflow } from "./workflow";
+import { toEventBridgeEvent } from "../lib/eventBridge";
+import { LocalDeadLetterQueue, LocalLake } from "../lib/lakeStore";
+import { LocalWorkflow } from "../lib/localWorkflow";
 
 export type Outcome = "stored" | "oversize" | "ignored" | "parked" | "rejected" | "failed";
 

@@ -6,8 +6,8 @@
  * sent its own copy to the queue). Anything else (an execution that failed for another reason, a
  * message that is not an event) stays in the queue and is reported.
  */
-import { ARCHIVE_FAILED_ERROR } from "../components/workflow/definition";
-import type { EventBridgeEvent } from "../local/eventBridge";
+import { ARCHIVE_FAILED_ERROR } from "../components";
+import type { EventBridgeEvent } from "../lib/eventBridge";
 
 export interface QueuedMessage {
     /** What `delete` needs (SQS receipt handle, or the local message id). */

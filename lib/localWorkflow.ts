@@ -6,9 +6,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { StateMachine } from "aws-local-stepfunctions";
-import { archiveStateNames, buildArchiveDefinition } from "../components/workflow/definition";
+import { archiveStateNames, buildArchiveDefinition } from "../components";
 import { EventBridgeEvent } from "./eventBridge";
-import { LocalDeadLetterQueue, LocalLake, ParkedMessage } from "./lake";
+import { LocalDeadLetterQueue, LocalLake, ParkedMessage } from "./lakeStore";
 
 export const LOCAL_BUCKET = "local-lake";
 export const LOCAL_QUEUE_URL = "local-dead-letter";
