@@ -302,7 +302,11 @@ export function parseTime(value: string, flag: string): Date {
     const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
     const zoned = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value);
     const parsed = new Date(dateOnly ? `${value}T00:00:00Z` : value);
-    if (!(dateOnly || zoned) || Number.isNaN(parsed.getTime())) {
+    // V8 rolls 2025-02-30 over to March 2nd instead of refusing it: check the calendar day too.
+    const [year, month, day] = value.slice(0, 10).split("-").map(Number);
+    const calendar = new Date(Date.UTC(year, month - 1, day));
+    const realDay = calendar.getUTCFullYear() === year && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
+    if (!(dateOnly || zoned) || !realDay || Number.isNaN(parsed.getTime())) {
         throw new UsageError(`${flag} ${JSON.stringify(value)} is not a date (2025-01-31) or a date and time with a zone (2025-01-31T12:00:00Z)`);
     }
     return parsed;
