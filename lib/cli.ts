@@ -293,6 +293,9 @@ export function integerFlag(name: string, value: string | undefined, min: number
     return n;
 }
 
+/** What parseTime accepts, for option descriptions. */
+export const TIME_FORMS = "2025-01-31 (midnight UTC) or 2025-01-31T12:00:00Z (with a zone)";
+
 /**
  * A point in time from the command line: an ISO 8601 date (`2025-01-31`, midnight UTC) or date
  * and time with a zone (`2025-01-31T12:00:00Z`, `...+01:00`). A time without a zone is refused

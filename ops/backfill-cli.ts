@@ -7,14 +7,12 @@
 import * as path from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import Stripe from "stripe";
-import { CliIo, defineCommand, integerFlag, parseTime, runMain, UsageError } from "../lib/cli";
+import { CliIo, defineCommand, integerFlag, parseTime, runMain, TIME_FORMS, UsageError } from "../lib/cli";
 import { progressLine } from "../lib/progress";
 import { loadStackConfig, STACK_OPTION } from "../lib/stackConfig";
 import { deployedValue, stackOutputsReader } from "../lib/stackOutputs";
 import { BackfillSource, EVENTS_RETENTION_DAYS, eventSources, fileCheckpoint, OBJECT_KINDS, ObjectKind, objectSources, runBackfill } from "./backfill";
 import { directoryLake, LakeWriter, s3Lake } from "./lake";
-
-const TIME = "2025-01-31 or 2025-01-31T12:00:00Z";
 
 export const backfillCommand = defineCommand({
     name: "backfill",
@@ -28,7 +26,7 @@ export const backfillCommand = defineCommand({
         "of the configured types, up to --until, the day from which the lake already has the real events " +
         "(the pipeline's first day, or the --since of an events backfill).",
     options: {
-        since: { type: "string", required: true, placeholder: "DATE", description: `start of the window: ${TIME}` },
+        since: { type: "string", required: true, placeholder: "DATE", description: `start of the window: ${TIME_FORMS}` },
         lake: { type: "string", placeholder: "DIR", description: "write to a local lake folder instead of the bucket" },
         bucket: { type: "string", placeholder: "NAME", defaultText: "stack output bucketName", description: "the lake bucket to write to" },
         stack: { ...STACK_OPTION, description: "stack whose Pulumi.<stack>.yaml gives the event types and lake prefix" },

@@ -3,12 +3,10 @@
  * from the pipeline's EventBridge archive through its rule (see ops/replay.ts).
  */
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { CliIo, defineCommand, integerFlag, parseTime, runMain } from "../lib/cli";
+import { CliIo, defineCommand, integerFlag, parseTime, runMain, TIME_FORMS } from "../lib/cli";
 import { progressLine } from "../lib/progress";
 import { deployedValue, stackOutputsReader } from "../lib/stackOutputs";
 import { buildReplayRequest, parseArchiveArn, replayName, runReplay } from "./replay";
-
-const TIME = "2025-01-31 (midnight UTC) or 2025-01-31T12:00:00Z";
 
 export const replayCommand = defineCommand({
     name: "replay",
@@ -18,7 +16,7 @@ export const replayCommand = defineCommand({
         "the workflow rewrites each event at its own key, so events the lake already has come out identical. " +
         "ARNs not given as options are read from `pulumi stack output --json` (needs the Pulumi CLI and a selected stack).",
     options: {
-        from: { type: "string", required: true, placeholder: "TIME", description: `start of the window: ${TIME}` },
+        from: { type: "string", required: true, placeholder: "TIME", description: `start of the window: ${TIME_FORMS}` },
         to: { type: "string", placeholder: "TIME", defaultText: "now", description: "end of the window, same forms" },
         "archive-arn": { type: "string", placeholder: "ARN", defaultText: "stack output eventArchiveArn", description: "archive to replay from" },
         "bus-arn": { type: "string", placeholder: "ARN", defaultText: "stack output eventBusArn", description: "the pipeline's event bus" },
