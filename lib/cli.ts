@@ -105,8 +105,6 @@ export interface Command<O extends OptionSpecs> {
     run(argv: readonly string[], io: CliIo, body: (flags: Flags<O>) => Promise<number | void>): Promise<number>;
 }
 
-const HELP: BooleanOption = { type: "boolean", description: "print this help and exit" };
-
 export function defineCommand<const O extends OptionSpecs>(spec: CommandSpec<O>): Command<O> {
     if ("help" in spec.options) throw new Error(`${spec.name}: --help is every command's own`);
     const command: Command<O> = {
@@ -141,6 +139,7 @@ function parseOptions(options: OptionSpecs, argv: readonly string[]): Record<str
         const name = (equals < 0 ? arg : arg.slice(0, equals)).replace(/^--?/, "");
         const inline = equals < 0 ? undefined : arg.slice(equals + 1);
         const option = Object.hasOwn(options, name) ? options[name] : undefined;
+        if (name === "help" && arg.startsWith("--")) throw new UsageError("--help takes no value");
         if (!option || !arg.startsWith("--")) {
             const near = nearest(name, [...Object.keys(options), "help"]);
             throw new UsageError(`unknown option ${arg.slice(0, equals < 0 ? undefined : equals)}${near ? `. Did you mean --${near}?` : ""}`);
@@ -221,7 +220,7 @@ function defaultNote(option: OptionSpec): string {
 export function renderHelp(spec: CommandSpec<OptionSpecs>): string {
     const entries: [string, string][] = [
         ...Object.entries(spec.options).map(([name, option]): [string, string] => [optionLabel(name, option), `${option.description}${defaultNote(option)}`]),
-        ["-h, --help", HELP.description],
+        ["-h, --help", "print this help and exit"],
     ];
     const required = Object.entries(spec.options).filter(([, o]) => o.type === "string" && o.required);
     const synopsis = [invocationOf(spec.name), ...required.map(([name, option]) => optionLabel(name, option)), "[options]"].join(" ");

@@ -58,6 +58,7 @@ describe("lib/cli: the one command framework", function () {
             assert.throws(() => command.parse(["--since"]), { name: "UsageError", message: "--since needs a value: --since DATE" });
             assert.throws(() => command.parse(["--since", "--json"]), { message: "--since needs a value: --since DATE" });
             assert.throws(() => command.parse(["--since", "x", "--json=yes"]), { message: "--json takes no value" });
+            assert.throws(() => command.parse(["--help=yes"]), { message: "--help takes no value" });
             assert.throws(() => command.parse(["--since", "x", "extra"]), { message: 'unexpected argument "extra": this command takes only options' });
             assert.throws(() => command.parse(["--lake", "x"]), { message: "--since is required" });
         });
