@@ -20,7 +20,7 @@ import * as os from "node:os";
 import Stripe from "stripe";
 import { bundleReceiver } from "../components/receiver/bundle";
 import { WebhookVerifier } from "../components/receiver/verify";
-import { NOW, SIGNING_SECRET, signatureHeader, stripeEventBody } from "../tests/support/stripeWebhooks";
+import { NOW, SIGNING_SECRET, signatureHeader, stripeEventBody } from "../fixtures/stripeWebhooks";
 
 const SIZES = [2_000, 20_000, 200_000];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 61);

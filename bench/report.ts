@@ -13,11 +13,23 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseArgs } from "util";
-import { openLake } from "../scripts/report/lake";
-import { buildReport, summarize } from "../scripts/report/metrics";
-import { stripeEvent, TestEvent } from "../tests/support/stripeEvents";
-import { checkoutSession, ItemSpec, paymentIntent, PriceSpec, subscription, SubscriptionSpec, writeLake } from "../tests/support/stripeObjects";
+import { stripeEvent, TestEvent } from "../fixtures/stripeEvents";
+import { checkoutSession, ItemSpec, paymentIntent, PriceSpec, subscription, SubscriptionSpec, writeLake } from "../fixtures/stripeObjects";
+import { CliIo, defineCommand, integerFlag, runMain } from "../lib/cli";
+import { openLake } from "../report/lake";
+import { buildReport, summarize } from "../report/metrics";
+
+export const benchReportCommand = defineCommand({
+    name: "bench:report",
+    summary: "Benchmark of the local report on a generated lake of Stripe events.",
+    description:
+        "Writes a deterministic history of N events to a temporary folder, times `npm run report -- --lake DIR --json` end to end, " +
+        "then its two stages in-process: loading the lake into DuckDB, and running the views and saved queries. The folder is removed afterwards.",
+    options: {
+        events: { type: "string", default: "100000", placeholder: "N", description: "events in the generated lake, 1 to 10,000,000" },
+    },
+    examples: ["npm run bench:report", "npm run bench:report -- --events 5000"],
+});
 
 /** Small deterministic PRNG (mulberry32), so every run benchmarks the same lake. */
 function random(seed: number): () => number {
@@ -86,37 +98,36 @@ function seconds(since: bigint): string {
     return (Number(process.hrtime.bigint() - since) / 1e9).toFixed(2);
 }
 
-async function main(): Promise<void> {
-    const { values } = parseArgs({ options: { events: { type: "string", default: "100000" } } });
-    const count = Number(values.events);
-    const lakeDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-lake-"));
-    try {
-        let t = process.hrtime.bigint();
-        const events = generateEvents(count);
-        writeLake(lakeDir, events);
-        console.log(`generated and wrote ${events.length} events (one file each) in ${seconds(t)} s`);
+export async function main(argv: string[], io: CliIo): Promise<number> {
+    return benchReportCommand.run(argv, io, async (flags) => {
+        const print = (line: string) => io.stdout.write(`${line}\n`);
+        const count = integerFlag("events", flags.events, 1, 10_000_000);
+        const lakeDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-lake-"));
+        try {
+            let t = process.hrtime.bigint();
+            const events = generateEvents(count);
+            writeLake(lakeDir, events);
+            print(`generated and wrote ${events.length} events (one file each) in ${seconds(t)} s`);
 
-        t = process.hrtime.bigint();
-        const stdout = execFileSync("npm", ["run", "--silent", "report", "--", "--lake", lakeDir, "--json"], { cwd: path.resolve(__dirname, ".."), encoding: "utf8" });
-        console.log(`npm run report -- --lake DIR --json: ${seconds(t)} s (currencies: ${Object.keys(JSON.parse(stdout)).join(", ")})`);
+            t = process.hrtime.bigint();
+            const stdout = execFileSync("npm", ["run", "--silent", "report", "--", "--lake", lakeDir, "--json"], { cwd: path.resolve(__dirname, ".."), encoding: "utf8" });
+            print(`npm run report -- --lake DIR --json: ${seconds(t)} s (currencies: ${Object.keys(JSON.parse(stdout)).join(", ")})`);
 
-        t = process.hrtime.bigint();
-        const lake = await openLake(lakeDir);
-        console.log(`  load ${lake.eventCount} events into DuckDB: ${seconds(t)} s`);
-        t = process.hrtime.bigint();
-        const report = await buildReport(lake);
-        summarize(report);
-        lake.close();
-        console.log(`  views and the four metric queries: ${seconds(t)} s`);
-        console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"}), Node ${process.version}`);
-    } finally {
-        fs.rmSync(lakeDir, { recursive: true, force: true });
-    }
+            t = process.hrtime.bigint();
+            const lake = await openLake(lakeDir);
+            print(`  load ${lake.eventCount} events into DuckDB: ${seconds(t)} s`);
+            t = process.hrtime.bigint();
+            const report = await buildReport(lake);
+            summarize(report);
+            lake.close();
+            print(`  views and the four metric queries: ${seconds(t)} s`);
+            print(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"}), Node ${process.version}`);
+        } finally {
+            fs.rmSync(lakeDir, { recursive: true, force: true });
+        }
+    });
 }
 
 if (require.main === module) {
-    main().catch((error: unknown) => {
-        console.error(error);
-        process.exit(1);
-    });
+    runMain(main);
 }

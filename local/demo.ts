@@ -7,26 +7,38 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import Stripe from "stripe";
 import { objectKey } from "../components/lake/layout";
-import { buildEventPattern, EVENT_SOURCE, matchesEventPattern } from "../components/routing/eventPattern";
+import { EVENT_SOURCE, matchesEventPattern, StripeEventPattern } from "../components/routing/eventPattern";
 import { MAX_STATE_INPUT_BYTES, stateInputBytes } from "../components/receiver/handler";
-import { toEventBridgeEvent } from "./eventBridge";
-import { loadConfigFor, localSigningSecret, parseFlags, runCli } from "./cli";
-import { LocalDeadLetterQueue, LocalLake } from "./lake";
+import { demoDeliveries, Delivery } from "../fixtures/samples";
+import { signatureHeader } from "../fixtures/stripeWebhooks";
+import { CliIo, defineCommand, runMain, UsageError } from "../lib/cli";
+import { toEventBridgeEvent } from "../lib/eventBridge";
+import { LAKE_OPTION, LocalDeadLetterQueue, LocalLake } from "../lib/lakeStore";
+import { loadStackConfig, LocalStackConfig, STACK_OPTION } from "../lib/stackConfig";
 import { LocalPipeline, Outcome, OutcomeRecord } from "./pipeline";
-import type { LocalStackConfig } from "./stackConfig";
-import { demoDeliveries, Delivery } from "./samples";
 import { startServer } from "./server";
+import { localSigningSecret } from "./start";
 
-const USAGE = `npm run demo -- [--lake .lake] [--stack dev] [--url http://127.0.0.1:4242/webhook]
-Posts the bundled sample events through a local pipeline and checks every outcome: through one it
-starts itself, or with --url through a running \`npm start\` (same --stack and --lake, and
-STRIPE_WEBHOOK_SECRET set to the secret it printed).`;
+export const demoCommand = defineCommand({
+    name: "demo",
+    summary: "Posts the bundled sample events through a local pipeline and checks every outcome.",
+    description:
+        "Signs and posts the samples of fixtures/samples/ (subscriptions, checkout, payment intents, an oversize invoice, " +
+        "a type the rule ignores, a duplicate, a badly signed request) and checks each outcome against what the deployed rule " +
+        "and layout say should happen: through a pipeline it starts itself, or with --url through a running `npm start` " +
+        "(same --stack and --lake, and STRIPE_WEBHOOK_SECRET set to the secret it printed). Exit code 0 only if every outcome is as expected.",
+    options: {
+        lake: LAKE_OPTION,
+        stack: STACK_OPTION,
+        url: { type: "string", placeholder: "URL", defaultText: "a pipeline of its own on a free port", description: "webhook URL of a running npm start" },
+    },
+    examples: ["npm run demo", "STRIPE_WEBHOOK_SECRET=whsec_... npm run demo -- --url http://127.0.0.1:4242/webhook --lake .lake"],
+});
 
 /** Posts one event, signed as Stripe signs it (stripe.webhooks.generateTestHeaderString). */
 export async function postSigned(url: string, payload: string, secret: string): Promise<{ status: number; body: string }> {
-    const header = new Stripe("sk_test_unused").webhooks.generateTestHeaderString({ payload, secret });
+    const header = signatureHeader(payload, Math.floor(Date.now() / 1000), secret);
     const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json; charset=utf-8", "stripe-signature": header }, body: payload });
     return { status: response.status, body: await response.text() };
 }
@@ -39,10 +51,10 @@ export function payloadOf(delivery: Delivery): string {
 }
 
 /** What the deployed rule and the receiver's size limit say should happen to a delivery. */
-export function expectedOutcome(delivery: Delivery, pattern: Record<string, unknown>): Expected {
+export function expectedOutcome(delivery: Delivery, pattern: StripeEventPattern): Expected {
     if (delivery.badSignature) return "rejected";
     const event = toEventBridgeEvent({ Source: EVENT_SOURCE, DetailType: delivery.event.type, Detail: JSON.stringify(delivery.event), Time: new Date(delivery.event.created * 1000) });
-    if (!matchesEventPattern(pattern, event as unknown as Record<string, unknown>)) return "ignored";
+    if (!matchesEventPattern(pattern, event)) return "ignored";
     return stateInputBytes(Buffer.byteLength(payloadOf(delivery)), delivery.event.type, EVENT_SOURCE) > MAX_STATE_INPUT_BYTES ? "oversize" : "stored";
 }
 
@@ -103,8 +115,7 @@ const isStored = (outcome: Expected) => outcome === "stored" || outcome === "ove
 export async function runDemo(lakeDir: string, config: LocalStackConfig, target?: DemoTarget): Promise<DemoResult> {
     const { lakePrefix } = config.settings;
     const lake = new LocalLake(lakeDir);
-    const pattern = buildEventPattern(config.settings.eventTypes) as unknown as Record<string, unknown>;
-    const deliveries = demoDeliveries(`x${randomBytes(4).toString("hex")}`).map((delivery) => ({ ...delivery, expected: expectedOutcome(delivery, pattern), key: objectKey(lakePrefix, delivery.event) }));
+        const deliveries = demoDeliveries(`x${randomBytes(4).toString("hex")}`).map((delivery) => ({ ...delivery, expected: expectedOutcome(delivery, config.settings.eventPattern), key: objectKey(lakePrefix, delivery.event) }));
     target ??= await inProcessTarget(lakeDir, config.settings);
     const lines: string[] = [];
     const summary = { received: 0, stored: 0, ignored: 0, rejected: 0 };
@@ -142,22 +153,27 @@ export async function runDemo(lakeDir: string, config: LocalStackConfig, target?
     return { ok: lines.every((line) => line.startsWith("ok")), lines, summary };
 }
 
-if (require.main === module) {
-    runCli(async () => {
-        const flags = parseFlags({ url: { type: "string" } }, USAGE);
-        const lakeDir = path.resolve(flags.lake);
-        const config = loadConfigFor(flags.stack);
+export async function main(argv: string[], io: CliIo): Promise<number> {
+    return demoCommand.run(argv, io, async (flags) => {
+        const lakeDir = path.resolve(io.cwd, flags.lake);
+        const config = loadStackConfig(flags.stack);
         let target: DemoTarget | undefined;
-        if (typeof flags.url === "string") {
-            const { secret, generated } = localSigningSecret();
-            if (generated) throw new Error("--url posts to a running npm start: set STRIPE_WEBHOOK_SECRET to the secret it printed");
+        if (flags.url !== undefined) {
+            const { secret, generated } = localSigningSecret(io.env);
+            if (generated) throw new UsageError("--url posts to a running npm start: set STRIPE_WEBHOOK_SECRET to the secret it printed");
             target = runningTarget(flags.url, secret, new LocalLake(lakeDir));
         }
         const result = await runDemo(lakeDir, config, target);
-        for (const line of result.lines) console.log(line);
         const s = result.summary;
-        console.log(`received ${s.received}, stored ${s.stored}, ignored ${s.ignored}, rejected ${s.rejected}; lake ${lakeDir}`);
-        console.log(result.ok ? "demo: every outcome as expected" : "demo: some outcomes were not as expected");
+        io.stdout.write(
+            [...result.lines, `received ${s.received}, stored ${s.stored}, ignored ${s.ignored}, rejected ${s.rejected}; lake ${lakeDir}`, result.ok ? "demo: every outcome as expected" : "demo: some outcomes were not as expected"]
+                .map((line) => `${line}\n`)
+                .join(""),
+        );
         return result.ok ? 0 : 1;
     });
+}
+
+if (require.main === module) {
+    runMain(main);
 }

@@ -1,18 +1,18 @@
 /**
  * The whole data path on this machine, built from the deployed pieces: the receiver from
- * `createReceiver`, the rule's pattern from `buildEventPattern`, and the archive definition run by
+ * `createReceiver`, the rule's pattern from the settings, and the archive definition run by
  * LocalWorkflow. Only AWS is replaced: EventBridge by an in-process bus with EventBridge's
  * semantics (PutEvents accepts, the rule filters, the target runs asynchronously), S3 and SQS by
- * folders (lake.ts).
+ * folders (lib/lakeStore.ts).
  */
 import type { PutEventsRequestEntry, PutEventsResponse } from "@aws-sdk/client-eventbridge";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { PipelineSettings } from "../components/settings";
-import { buildEventPattern, EVENT_SOURCE, matchesEventPattern } from "../components/routing/eventPattern";
+import { EVENT_SOURCE, matchesEventPattern, StripeEventPattern } from "../components/routing/eventPattern";
 import { createReceiver, ReceiverResponse } from "../components/receiver/handler";
-import { toEventBridgeEvent } from "./eventBridge";
-import { LocalDeadLetterQueue, LocalLake } from "./lake";
-import { LocalWorkflow } from "./workflow";
+import { toEventBridgeEvent } from "../lib/eventBridge";
+import { LocalDeadLetterQueue, LocalLake } from "../lib/lakeStore";
+import { LocalWorkflow } from "../lib/localWorkflow";
 
 export type Outcome = "stored" | "oversize" | "ignored" | "parked" | "rejected" | "failed";
 
@@ -40,7 +40,7 @@ export class LocalPipeline {
     readonly lake: LocalLake;
     readonly deadLetterQueue: LocalDeadLetterQueue;
     readonly workflow: LocalWorkflow;
-    readonly pattern: Record<string, unknown>;
+    readonly pattern: StripeEventPattern;
     /** Injected faults: the bus refusing PutEvents; lake write failures live on `lake.failWrites`. */
     readonly faults = { busUnavailable: false };
     readonly counts: Record<Outcome | "received", number> = { received: 0, stored: 0, oversize: 0, ignored: 0, parked: 0, rejected: 0, failed: 0 };
@@ -51,7 +51,7 @@ export class LocalPipeline {
         this.lake = new LocalLake(options.lakeDir);
         this.deadLetterQueue = new LocalDeadLetterQueue(options.lakeDir);
         this.workflow = new LocalWorkflow({ lake: this.lake, deadLetterQueue: this.deadLetterQueue, lakePrefix: options.settings.lakePrefix, retryDelayMs: options.retryDelayMs });
-        this.pattern = buildEventPattern(options.settings.eventTypes) as unknown as Record<string, unknown>;
+        this.pattern = options.settings.eventPattern;
         this.receive = createReceiver({
             signingSecrets: options.signingSecrets,
             publish: (entries) => this.putEvents(entries),
@@ -103,7 +103,7 @@ export class LocalPipeline {
         const results = entries.map((entry) => {
             const event = toEventBridgeEvent(entry);
             const detail = event.detail as { id: string; type: string };
-            if (!matchesEventPattern(this.pattern, event as unknown as Record<string, unknown>)) {
+            if (!matchesEventPattern(this.pattern, event)) {
                 this.record({ outcome: "ignored", id: detail.id, type: detail.type });
                 return { EventId: event.id };
             }

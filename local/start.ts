@@ -2,58 +2,90 @@
  * `npm start`: the pipeline on this machine, fed by `stripe listen` or `npm run demo`.
  *   npm start -- [--stack dev] [--port 4242] [--lake .lake]
  */
+import { randomBytes } from "node:crypto";
 import * as path from "node:path";
-import { integerFlag, loadConfigFor, localSigningSecret, parseFlags, runCli } from "./cli";
+import { CliIo, defineCommand, integerFlag, runMain } from "../lib/cli";
+import { LAKE_OPTION } from "../lib/lakeStore";
+import { loadStackConfig, STACK_OPTION } from "../lib/stackConfig";
 import { LocalPipeline, OutcomeRecord } from "./pipeline";
 import { startServer } from "./server";
 
-const USAGE = `npm start -- [--stack dev] [--port 4242] [--lake .lake]
-Runs the Stripe → receiver → bus → rule → workflow → lake path locally on http://127.0.0.1:<port>/webhook.
-Signing secret: STRIPE_WEBHOOK_SECRET (the whsec_ that \`stripe listen\` prints), or a generated one.`;
+export const startCommand = defineCommand({
+    name: "start",
+    summary: "Runs the Stripe → receiver → bus → rule → workflow → lake path on this machine.",
+    description:
+        "Serves the receiver on http://127.0.0.1:<port>/webhook and prints one line per event: where it was stored, or why not. " +
+        "Signing secret: STRIPE_WEBHOOK_SECRET (the whsec_ that `stripe listen` prints), or a generated one. Ctrl-C stops.",
+    options: {
+        stack: STACK_OPTION,
+        port: { type: "string", default: "4242", placeholder: "N", description: "port to listen on, 0 for any free one" },
+        lake: LAKE_OPTION,
+    },
+    examples: ["npm start", "STRIPE_WEBHOOK_SECRET=whsec_... npm start -- --port 4343 --lake /tmp/lake"],
+});
+
+/** The local signing secret: STRIPE_WEBHOOK_SECRET (as `stripe listen` prints it) or a fresh one. */
+export function localSigningSecret(env: CliIo["env"]): { secret: string; generated: boolean } {
+    const fromEnv = env.STRIPE_WEBHOOK_SECRET?.trim();
+    if (fromEnv) {
+        if (!fromEnv.startsWith("whsec_")) throw new Error("STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_...)");
+        return { secret: fromEnv, generated: false };
+    }
+    return { secret: `whsec_local${randomBytes(24).toString("hex")}`, generated: true };
+}
 
 export function formatOutcome(record: OutcomeRecord, total: number, lakeDir: string): string {
     const where = record.outcome === "stored" || record.outcome === "oversize" ? path.join(lakeDir, record.where ?? "") : record.outcome === "parked" ? `dead-letter message ${record.where}` : record.detail ?? "";
     return `[${String(total).padStart(5)}] ${record.outcome.padEnd(8)} ${(record.type ?? "-").padEnd(36)} ${(record.id ?? "-").padEnd(30)} ${where}`;
 }
 
-runCli(async () => {
-    const flags = parseFlags({ port: { type: "string", default: "4242" } }, USAGE);
-    const port = integerFlag("port", String(flags.port), 0, 65535);
-    const config = loadConfigFor(flags.stack);
-    const { secret, generated } = localSigningSecret();
-    const lakeDir = path.resolve(flags.lake);
-    // Paths inside the working directory print relative, others absolute.
-    const relative = path.relative(process.cwd(), lakeDir);
-    const shownLake = relative === "" ? "." : relative.startsWith("..") ? lakeDir : relative;
+const untilSignalled = () => new Promise<void>((resolve) => process.once("SIGINT", resolve).once("SIGTERM", resolve));
 
-    let events = 0;
-    const pipeline = new LocalPipeline({
-        settings: config.settings,
-        lakeDir,
-        signingSecrets: [secret],
-        onOutcome: (record) => console.log(formatOutcome(record, ++events, shownLake)),
+/** Runs until `stopped` resolves (by default Ctrl-C or SIGTERM), then finishes the events in flight. */
+export async function main(argv: string[], io: CliIo, stopped: () => Promise<void> = untilSignalled): Promise<number> {
+    return startCommand.run(argv, io, async (flags) => {
+        const print = (line: string) => io.stdout.write(`${line}\n`);
+        const port = integerFlag("port", flags.port, 0, 65535);
+        const config = loadStackConfig(flags.stack);
+        const { secret, generated } = localSigningSecret(io.env);
+        const lakeDir = path.resolve(io.cwd, flags.lake);
+        // Paths inside the working directory print relative, others absolute.
+        const relative = path.relative(io.cwd, lakeDir);
+        const shownLake = relative === "" ? "." : relative.startsWith("..") ? lakeDir : relative;
+
+        let events = 0;
+        const pipeline = new LocalPipeline({
+            settings: config.settings,
+            lakeDir,
+            signingSecrets: [secret],
+            onOutcome: (record) => print(formatOutcome(record, ++events, shownLake)),
+        });
+        const server = await startServer(pipeline, port).catch((error: NodeJS.ErrnoException) => {
+            throw new Error(error.code === "EADDRINUSE" ? `port ${port} is already in use; stop the other process or pass --port <n>` : `cannot listen on 127.0.0.1:${port}: ${error.message}`);
+        });
+
+        const types = [...config.settings.eventTypes.exact, ...config.settings.eventTypes.prefixes.map((p) => `${p}*`)];
+        print(`stripe-analytics local pipeline, stack "${config.stack}" (${path.basename(config.file)})`);
+        print(`  listening  http://127.0.0.1:${server.port}/webhook`);
+        print(`  archives   ${types.join(", ")}`);
+        print(`  lake       ${lakeDir}/${config.settings.lakePrefix}/   dead letters: ${pipeline.deadLetterQueue.dir}/`);
+        print(`  secret     ${generated ? `${secret} (generated; set STRIPE_WEBHOOK_SECRET to use another)` : "from STRIPE_WEBHOOK_SECRET"}`);
+        print(`Feed it with the Stripe CLI:`);
+        print(`  stripe listen --forward-to localhost:${server.port}/webhook   # then restart with STRIPE_WEBHOOK_SECRET=<the whsec_ it prints>`);
+        print(`  stripe trigger customer.subscription.created`);
+        print(`or with the bundled samples, from another terminal (same --stack and --lake):`);
+        print(`  STRIPE_WEBHOOK_SECRET=${secret} npm run demo -- --url http://127.0.0.1:${server.port}/webhook --lake ${shownLake}`);
+        print(`Ctrl-C stops.`);
+
+        await stopped();
+        print("\nstopping: finishing events in flight ...");
+        await new Promise((resolve) => server.close(resolve));
+        await pipeline.idle();
+        const c = pipeline.counts;
+        print(`received ${c.received}, stored ${c.stored + c.oversize}, ignored ${c.ignored}, parked ${c.parked}, rejected ${c.rejected}, failed ${c.failed}`);
     });
-    const server = await startServer(pipeline, port).catch((error: NodeJS.ErrnoException) => {
-        throw new Error(error.code === "EADDRINUSE" ? `port ${port} is already in use; stop the other process or pass --port <n>` : `cannot listen on 127.0.0.1:${port}: ${error.message}`);
-    });
+}
 
-    const types = [...config.settings.eventTypes.exact, ...config.settings.eventTypes.prefixes.map((p) => `${p}*`)];
-    console.log(`stripe-analytics local pipeline, stack "${config.stack}" (${path.basename(config.file)})`);
-    console.log(`  listening  http://127.0.0.1:${server.port}/webhook`);
-    console.log(`  archives   ${types.join(", ")}`);
-    console.log(`  lake       ${lakeDir}/${config.settings.lakePrefix}/   dead letters: ${pipeline.deadLetterQueue.dir}/`);
-    console.log(`  secret     ${generated ? `${secret} (generated; set STRIPE_WEBHOOK_SECRET to use another)` : "from STRIPE_WEBHOOK_SECRET"}`);
-    console.log(`Feed it with the Stripe CLI:`);
-    console.log(`  stripe listen --forward-to localhost:${server.port}/webhook   # then restart with STRIPE_WEBHOOK_SECRET=<the whsec_ it prints>`);
-    console.log(`  stripe trigger customer.subscription.created`);
-    console.log(`or with the bundled samples, from another terminal (same --stack and --lake):`);
-    console.log(`  STRIPE_WEBHOOK_SECRET=${secret} npm run demo -- --url http://127.0.0.1:${server.port}/webhook --lake ${shownLake}`);
-    console.log(`Ctrl-C stops.`);
-
-    await new Promise<void>((resolve) => process.once("SIGINT", resolve).once("SIGTERM", resolve));
-    console.log("\nstopping: finishing events in flight ...");
-    await new Promise((resolve) => server.close(resolve));
-    await pipeline.idle();
-    const c = pipeline.counts;
-    console.log(`received ${c.received}, stored ${c.stored + c.oversize}, ignored ${c.ignored}, parked ${c.parked}, rejected ${c.rejected}, failed ${c.failed}`);
-});
+if (require.main === module) {
+    runMain(main);
+}

@@ -11,9 +11,10 @@
  * but not rate limiting: https://docs.stripe.com/rate-limits#handling-limiting-gracefully).
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
 import type Stripe from "stripe";
 import { objectKey } from "../components/lake/layout";
+import { writeFileAtomically } from "../lib/atomicWrite";
+import { runPool } from "../lib/pool";
 import type { LakeWriter } from "./lake";
 
 /** `/v1/events` keeps 30 days: https://docs.stripe.com/api/events/list */
@@ -147,7 +148,7 @@ export interface Checkpoint {
 export interface CheckpointStore {
     readonly location: string;
     load(): Checkpoint | undefined;
-    save(checkpoint: Checkpoint): void;
+    save(checkpoint: Checkpoint): Promise<void>;
     clear(): void;
 }
 
@@ -155,11 +156,7 @@ export function fileCheckpoint(file: string): CheckpointStore {
     return {
         location: file,
         load: () => (fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Checkpoint) : undefined),
-        save(checkpoint) {
-            fs.mkdirSync(path.dirname(file), { recursive: true });
-            fs.writeFileSync(`${file}.tmp`, JSON.stringify(checkpoint, null, 2));
-            fs.renameSync(`${file}.tmp`, file);
-        },
+        save: (checkpoint) => writeFileAtomically(file, JSON.stringify(checkpoint, null, 2)),
         clear: () => fs.rmSync(file, { force: true }),
     };
 }
@@ -220,22 +217,6 @@ export interface BackfillResult {
     until: number;
 }
 
-/** Writes documents `concurrency` at a time; after a failure no new write starts, and the first error is thrown once the others settled. */
-async function putAll(lake: LakeWriter, documents: { key: string; body: string }[], concurrency: number): Promise<void> {
-    let next = 0;
-    const failures: unknown[] = [];
-    const worker = async () => {
-        while (failures.length === 0 && next < documents.length) {
-            const document = documents[next++];
-            await lake.put(document.key, document.body).catch((error: unknown) => failures.push(error));
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, documents.length) }, worker));
-    if (failures.length > 0) {
-        throw failures[0];
-    }
-}
-
 /**
  * Pages through every source and stores each page before saving its position; the checkpoint is
  * removed once everything is stored. Throws (keeping the checkpoint) on any failure.
@@ -265,11 +246,11 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
             const documents = page.data.flatMap((item) => source.documents(item));
             const kept = documents.filter((d) => o.selected(d.type));
             skipped += documents.length - kept.length;
-            await putAll(o.lake, kept.map((d) => ({ key: objectKey(o.lakePrefix, d), body: JSON.stringify(d) })), o.concurrency);
+            await runPool(kept, o.concurrency, (d) => o.lake.put(objectKey(o.lakePrefix, d), JSON.stringify(d)));
             const last = page.data[page.data.length - 1];
             startingAfter = last?.id ?? startingAfter;
             state = { ...state, source: s, startingAfter, stored: state.stored + kept.length, pages: state.pages + 1 };
-            o.checkpoint.save(state);
+            await o.checkpoint.save(state);
             const reached = last?.created;
             const withinSource = reached === undefined || !page.has_more ? 1 : (until - reached) / Math.max(1, until - since);
             o.onPage?.({ fraction: (s + Math.min(1, withinSource)) / o.sources.length, source: source.label, stored: state.stored, pages: state.pages, reached });
@@ -278,7 +259,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
             }
         }
         state = { ...state, source: s + 1, startingAfter: undefined };
-        o.checkpoint.save(state);
+        await o.checkpoint.save(state);
     }
     o.checkpoint.clear();
     return { stored: state.stored, skipped, pages: state.pages, rateLimitedRetries, resumedFrom: saved, until };

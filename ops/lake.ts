@@ -5,7 +5,7 @@
  * same event to the same place.
  */
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { LocalLake } from "../local/lake";
+import { LocalLake } from "../lib/lakeStore";
 
 export interface LakeWriter {
     /** Where the writer writes, for messages: `s3://bucket` or a folder. */
@@ -13,7 +13,7 @@ export interface LakeWriter {
     put(key: string, body: string): Promise<void>;
 }
 
-/** A local folder standing for the bucket (local/lake.ts: whole-file writes, keys kept inside the folder). */
+/** A local folder standing for the bucket (lib/lakeStore.ts: whole-file writes, keys kept inside the folder). */
 export function directoryLake(dir: string): LakeWriter {
     const lake = new LocalLake(dir);
     return { location: lake.root, put: (key, body) => lake.putObject(key, body) };

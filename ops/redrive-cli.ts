@@ -7,14 +7,31 @@
 import * as path from "node:path";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SFNClient } from "@aws-sdk/client-sfn";
-import { loadConfigFor, parseFlags, runCli } from "../local/cli";
-import { LocalDeadLetterQueue, LocalLake } from "../local/lake";
-import { LocalWorkflow } from "../local/workflow";
+import { CliIo, defineCommand, runMain, UsageError } from "../lib/cli";
+import { LAKE_OPTION, LocalDeadLetterQueue, LocalLake } from "../lib/lakeStore";
+import { LocalWorkflow } from "../lib/localWorkflow";
+import { loadStackConfig, STACK_OPTION } from "../lib/stackConfig";
 import { redrive, RedriveReport } from "./redrive";
 import { localExecutor, localParkedEvents, sqsParkedEvents, stateMachineExecutor } from "./redriveSources";
 
-const USAGE = `npm run redrive -- [--lake .lake] [--stack dev]
-npm run redrive -- --queue-url URL --state-machine-arn ARN [--region REGION]`;
+export const redriveCommand = defineCommand({
+    name: "redrive",
+    summary: "Sends the events parked in the dead-letter queue back through the archive workflow.",
+    description:
+        "Locally (the default) it reads the dead-letter folder of --lake and runs the local workflow; with --queue-url and " +
+        "--state-machine-arn it reads the deployed SQS queue and starts the deployed state machine " +
+        "(`pulumi stack output deadLetterQueueUrl` and `stateMachineArn` give the two values). " +
+        "A message is deleted only once its event is stored or parked anew; it stops when the lake still refuses writes. " +
+        "Exit code 1 when events are left in the queue.",
+    options: {
+        lake: LAKE_OPTION,
+        stack: STACK_OPTION,
+        "queue-url": { type: "string", placeholder: "URL", description: "the deployed dead-letter queue (stack output deadLetterQueueUrl)" },
+        "state-machine-arn": { type: "string", placeholder: "ARN", description: "the deployed workflow (stack output stateMachineArn), with --queue-url" },
+        region: { type: "string", placeholder: "REGION", defaultText: "the AWS SDK's usual lookup", description: "AWS region of the queue and state machine" },
+    },
+    examples: ["npm run redrive", "npm run redrive -- --queue-url https://sqs.us-east-1.amazonaws.com/123456789012/stripe-dlq --state-machine-arn arn:aws:states:us-east-1:123456789012:stateMachine:stripe-workflow"],
+});
 
 export function formatReport(r: RedriveReport): string {
     return [
@@ -24,24 +41,26 @@ export function formatReport(r: RedriveReport): string {
     ].join("\n");
 }
 
-if (require.main === module) {
-    runCli(async () => {
-        const flags = parseFlags({ "queue-url": { type: "string" }, "state-machine-arn": { type: "string" }, region: { type: "string" } }, USAGE);
-        const queueUrl = flags["queue-url"] as string | undefined;
-        const stateMachineArn = flags["state-machine-arn"] as string | undefined;
+export async function main(argv: string[], io: CliIo): Promise<number> {
+    return redriveCommand.run(argv, io, async (flags) => {
+        const queueUrl = flags["queue-url"];
+        const stateMachineArn = flags["state-machine-arn"];
         let report: RedriveReport;
         if (queueUrl || stateMachineArn) {
-            if (!queueUrl || !stateMachineArn) throw new Error("--queue-url and --state-machine-arn go together");
-            const region = flags.region as string | undefined;
-            report = await redrive(sqsParkedEvents(new SQSClient({ region }), queueUrl), stateMachineExecutor(new SFNClient({ region }), stateMachineArn));
+            if (!queueUrl || !stateMachineArn) throw new UsageError("--queue-url and --state-machine-arn go together");
+            report = await redrive(sqsParkedEvents(new SQSClient({ region: flags.region }), queueUrl), stateMachineExecutor(new SFNClient({ region: flags.region }), stateMachineArn));
         } else {
-            const settings = loadConfigFor(flags.stack).settings;
-            const lakeDir = path.resolve(flags.lake);
+            const settings = loadStackConfig(flags.stack).settings;
+            const lakeDir = path.resolve(io.cwd, flags.lake);
             const deadLetterQueue = new LocalDeadLetterQueue(lakeDir);
             const workflow = new LocalWorkflow({ lake: new LocalLake(lakeDir), deadLetterQueue, lakePrefix: settings.lakePrefix });
             report = await redrive(localParkedEvents(deadLetterQueue), localExecutor(workflow));
         }
-        console.log(formatReport(report));
+        io.stdout.write(`${formatReport(report)}\n`);
         return report.kept > 0 || report.parkedAgain > 0 ? 1 : 0;
     });
+}
+
+if (require.main === module) {
+    runMain(main);
 }

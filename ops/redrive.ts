@@ -7,7 +7,7 @@
  * message that is not an event) stays in the queue and is reported.
  */
 import { ARCHIVE_FAILED_ERROR } from "../components/workflow/archiveStep";
-import type { EventBridgeEvent } from "../local/eventBridge";
+import type { EventBridgeEvent } from "../lib/eventBridge";
 
 export interface QueuedMessage {
     /** What `delete` needs (SQS receipt handle, or the local message id). */

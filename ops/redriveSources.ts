@@ -4,9 +4,9 @@
  */
 import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DescribeExecutionCommand, DescribeStateMachineCommand, SFNClient, StartExecutionCommand, StartSyncExecutionCommand } from "@aws-sdk/client-sfn";
-import type { EventBridgeEvent } from "../local/eventBridge";
-import { LocalDeadLetterQueue } from "../local/lake";
-import { LocalWorkflow } from "../local/workflow";
+import type { EventBridgeEvent } from "../lib/eventBridge";
+import { LocalDeadLetterQueue } from "../lib/lakeStore";
+import { LocalWorkflow } from "../lib/localWorkflow";
 import { ARCHIVE_FAILED_ERROR } from "../components/workflow/archiveStep";
 import { ExecutionResult, ParkedEvents } from "./redrive";
 

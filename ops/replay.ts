@@ -15,7 +15,7 @@ import {
     type StartReplayCommandInput,
     type EventBridgeClient,
 } from "@aws-sdk/client-eventbridge";
-import { UsageError } from "../local/cli";
+import { UsageError } from "../lib/cli";
 
 /** ARNs of the deployed pieces a replay involves. */
 export interface ReplayTarget {

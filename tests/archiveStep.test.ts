@@ -15,8 +15,8 @@ import {
     PipelineConfigError,
     policies,
 } from "../components";
-import { EventBridgeEvent, toEventBridgeEvent } from "../local/eventBridge";
-import { stripeEvent } from "./support/stripeEvents";
+import { EventBridgeEvent, toEventBridgeEvent } from "../lib/eventBridge";
+import { stripeEvent } from "../fixtures/stripeEvents";
 
 const BUCKET = "acme-data-lake";
 const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/acme-parked-events";

@@ -9,7 +9,7 @@ import { objectKey, selectEventTypes } from "../components";
 import { buildArchiveDefinition } from "../components/workflow/definition";
 import { listedEvents, MAX_TYPES_PER_REQUEST } from "../ops/backfill";
 import { BackfillClients, main } from "../ops/backfill-cli";
-import { LocalLake } from "../local/lake";
+import { LocalLake } from "../lib/lakeStore";
 import { FAKE_CREDENTIALS, StandIn, startStandIn, testIo } from "./support/standIns";
 import { fixtureEvent, ListedFixture, parseQuery, RATE_LIMITED, startStripeStandIn } from "./support/stripeStandIn";
 

@@ -16,9 +16,9 @@ import {
     SIGNING_SECRET,
     signatureHeader,
     signedDelivery,
-    stripeEvent,
     stripeEventBody,
-} from "./support/stripeWebhooks";
+} from "../fixtures/stripeWebhooks";
+import { stripeEvent } from "../fixtures/stripeEvents";
 
 const BUS = "stripe-bus-a1b2c3d";
 const accepted = (entries: PutEventsRequestEntry[]): PublishResult => ({ FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `0000000${i}-eb` })) });
@@ -324,7 +324,7 @@ describe("receiver", function () {
         });
 
         it("answers 400 to signed JSON that is not a Stripe event, naming the field", async function () {
-            const valid = stripeEvent();
+            const valid = stripeEvent("checkout.session.completed", {}, NOW - 2);
             const cases: [unknown, RegExp][] = [
                 [[valid], /not a JSON object/],
                 ["evt_1", /not a JSON object/],

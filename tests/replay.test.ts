@@ -158,7 +158,7 @@ describe("replay", function () {
             await assert.rejects(main(["--from", "2025-02-01T10:00:00", "--archive-arn", ARCHIVE], testIo(), client), {
                 message: '--from "2025-02-01T10:00:00" is not a date (2025-01-31) or a date and time with a zone (2025-01-31T12:00:00Z)',
             });
-            await assert.rejects(main(["--since", "2025-02-01"], testIo(), client), { name: "UsageError", message: /Unknown option '--since'/ });
+            await assert.rejects(main(["--since", "2025-02-01"], testIo(), client), { name: "UsageError", message: "unknown option --since" });
         });
     });
 });

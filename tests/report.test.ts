@@ -4,13 +4,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { objectKey, parseObjectKey } from "../components/lake/layout";
-import { renderText } from "../scripts/report";
-import { renderHtml } from "../scripts/report/html";
-import { LakeDatabase, openLake } from "../scripts/report/lake";
-import { buildReport, LakeReport, summarize } from "../scripts/report/metrics";
+import { renderText } from "../report/cli";
+import { renderHtml } from "../report/html";
+import { LakeDatabase, openLake } from "../report/lake";
+import { buildReport, LakeReport, summarize } from "../report/metrics";
 import { writeSampleLake } from "./support/sampleLake";
-import { stripeEvent } from "./support/stripeEvents";
-import { at, subscription, writeLake } from "./support/stripeObjects";
+import { stripeEvent } from "../fixtures/stripeEvents";
+import { at, subscription, writeLake } from "../fixtures/stripeObjects";
 
 const ROOT = path.resolve(__dirname, "..");
 

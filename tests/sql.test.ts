@@ -14,7 +14,7 @@ import {
     VIEWS,
 } from "../components/analytics/sql";
 import { selectEventTypes } from "../components/events/eventTypes";
-import { LakeDatabase, openLake, query } from "../scripts/report/lake";
+import { LakeDatabase, openLake, query } from "../report/lake";
 
 /** Every SQL file Athena gets (views and saved queries), by path under sql/. */
 const SHARED_SQL = [...VIEWS.map((v) => v.file), ...METRICS.map((m) => m.file)];

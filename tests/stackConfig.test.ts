@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { loadStackConfig } from "../local/stackConfig";
+import { loadStackConfig } from "../lib/stackConfig";
 import { installMocks, settled, valueOf } from "./support/pulumiMocks";
 
 function projectWith(stack: string, yamlText: string): string {

@@ -78,7 +78,7 @@ export interface ReceiverOptions {
      * receiver applies the pattern to them itself: one the rule would drop is answered 200 and not
      * stored. Default: none (every oversize event is stored).
      */
-    eventPattern?: Record<string, unknown>;
+    eventPattern?: object;
     /**
      * Re-reads the signing secrets from their store. Called when no signature matches, at most once
      * per `secretReloadIntervalSeconds`, so a warm container picks up a rotated secret without an

@@ -36,14 +36,14 @@ export function buildArchivePattern(source: string = EVENT_SOURCE): { source: st
  * patterns may use here (exact values and `prefix`); any other operator throws rather than
  * guessing. Used by the tests and by the local pipeline, so both run the deployed pattern.
  */
-export function matchesEventPattern(pattern: Record<string, unknown>, event: Record<string, unknown>): boolean {
+export function matchesEventPattern(pattern: object, event: object): boolean {
     return Object.entries(pattern).every(([field, expected]) => {
-        const actual = event[field];
+        const actual = (event as Record<string, unknown>)[field];
         if (Array.isArray(expected)) {
             return expected.some((candidate) => matchesValue(candidate, actual));
         }
         if (expected !== null && typeof expected === "object") {
-            return actual !== null && typeof actual === "object" && !Array.isArray(actual) && matchesEventPattern(expected as Record<string, unknown>, actual as Record<string, unknown>);
+            return actual !== null && typeof actual === "object" && !Array.isArray(actual) && matchesEventPattern(expected, actual);
         }
         throw new Error(`Invalid event pattern: field "${field}" must be an array of values or a nested pattern`);
     });

@@ -9,8 +9,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { stripeEvent, TestEvent } from "./stripeEvents";
-import { at, checkoutSession, invoice, ItemSpec, paymentIntent, PaymentIntentSpec, PriceSpec, subscription, SubscriptionSpec, writeLake } from "./stripeObjects";
+import { stripeEvent, TestEvent } from "../../fixtures/stripeEvents";
+import { at, checkoutSession, invoice, ItemSpec, paymentIntent, PaymentIntentSpec, PriceSpec, subscription, SubscriptionSpec, writeLake } from "../../fixtures/stripeObjects";
 
 const price = (id: string, currency: string, unitAmount: number | null, interval: PriceSpec["interval"], intervalCount = 1, usageType: PriceSpec["usageType"] = "licensed"): PriceSpec => ({
     id,

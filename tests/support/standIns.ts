@@ -5,7 +5,7 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { CliIo } from "../../ops/cli";
+import type { CliIo } from "../../lib/cli";
 
 export interface RecordedRequest {
     method: string;

@@ -3,9 +3,11 @@
  * newest-first order, `limit`, `starting_after` cursors, `has_more`, `created[...]` ranges,
  * `types[]` filtering on /v1/events (at most 20), `status=all` on subscriptions, bearer auth.
  * Response and error bodies follow the documented shapes
- * (https://docs.stripe.com/api/pagination, https://docs.stripe.com/api/errors); the event objects
- * follow https://docs.stripe.com/api/events/object.
+ * (https://docs.stripe.com/api/pagination, https://docs.stripe.com/api/errors); the events come
+ * from the fixtures' `stripeEvent`.
  */
+import { stripeEvent } from "../../fixtures/stripeEvents";
+import { subscription } from "../../fixtures/stripeObjects";
 import { RecordedRequest, StandIn, StandInResponse, startStandIn } from "./standIns";
 
 export interface ListedFixture {
@@ -93,26 +95,8 @@ export function startStripeStandIn(lists: Record<string, ListedFixture[]>, inter
 
 /** A Stripe event as the API returns it, around a subscription object. */
 export function fixtureEvent(n: number, type: string, created: number): ListedFixture {
-    const id = `evt_1QstandIn${String(n).padStart(6, "0")}`;
-    return {
-        id,
-        object: "event",
-        api_version: "2025-10-29.clover",
-        created,
-        data: {
-            object: {
-                id: `sub_1QstandIn${String(n).padStart(6, "0")}`,
-                object: "subscription",
-                customer: `cus_standIn${n % 7}`,
-                status: "active",
-                created,
-                items: { object: "list", data: [{ id: `si_${n}`, object: "subscription_item", price: { id: "price_monthly", unit_amount: 1500, currency: "eur" }, quantity: 1 }], has_more: false },
-                metadata: {},
-            },
-        },
-        livemode: false,
-        pending_webhooks: 1,
-        request: { id: `req_standIn${n}`, idempotency_key: `idem-${n}` },
-        type,
-    };
+    const tag = String(n).padStart(6, "0");
+    const price = { id: "price_monthly", product: "prod_monthly", currency: "eur", unitAmount: 1500, interval: "month" } as const;
+    const object = subscription({ id: `sub_1QstandIn${tag}`, customer: `cus_standIn${n % 7}`, currency: "eur", status: "active", created, items: [{ id: `si_${n}`, price, quantity: 1 }] });
+    return { ...stripeEvent(type, object, created, { id: `evt_1QstandIn${tag}` }) };
 }

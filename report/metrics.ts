@@ -1,4 +1,5 @@
-import { metric, metricCaveats, MetricName, readSql, VIEWS } from "../../components/analytics/sql";
+import { metricCaveats, MetricName, readSql, VIEWS } from "../components/analytics/sql";
+import { metric } from "../components/analytics/sql";
 import { LakeDatabase, query, Row } from "./lake";
 
 export interface MrrMonth {

@@ -8,6 +8,15 @@ import * as path from "path";
 import { parse } from "yaml";
 import { PipelineSettings, resolveSettings } from "../components/settings";
 import { CONFIG_NAMESPACE, ConfigReader, PipelineConfig, readPipelineConfig } from "../stackConfig";
+import type { StringOption } from "./cli";
+
+/** `--stack` of the commands that run the pipeline from a stack's config file. */
+export const STACK_OPTION = {
+    type: "string",
+    default: "dev",
+    placeholder: "NAME",
+    description: "stack whose Pulumi.<stack>.yaml configures the pipeline (event types, lake prefix)",
+} as const satisfies StringOption;
 
 export interface LocalStackConfig extends PipelineConfig {
     stack: string;

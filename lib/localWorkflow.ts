@@ -9,7 +9,7 @@ import { StateMachine } from "aws-local-stepfunctions";
 import { archiveStateNames } from "../components/workflow/archiveStep";
 import { buildArchiveDefinition } from "../components/workflow/definition";
 import { EventBridgeEvent } from "./eventBridge";
-import { LocalDeadLetterQueue, LocalLake, ParkedMessage } from "./lake";
+import { LocalDeadLetterQueue, LocalLake, ParkedMessage } from "./lakeStore";
 
 export const LOCAL_BUCKET = "local-lake";
 export const LOCAL_QUEUE_URL = "local-dead-letter";

@@ -2,10 +2,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DuckDBConnection, DuckDBInstance, DuckDBTypeId } from "@duckdb/node-api";
-import { duckdbType, Field, LAKE_COLUMNS, LAKE_PARTITION_KEYS } from "../../components/analytics/schema";
-import { EVENTS_TABLE, readSql, VIEWS } from "../../components/analytics/sql";
-import { DEFAULT_LAKE_PREFIX, parseObjectKey } from "../../components/lake/layout";
-import { LocalLake } from "../../local/lake";
+import { readSql, VIEWS } from "../components/analytics/sql";
+import { DEFAULT_LAKE_PREFIX } from "../components/lake/layout";
+import { duckdbType, Field, LAKE_COLUMNS, LAKE_PARTITION_KEYS } from "../components/analytics/schema";
+import { EVENTS_TABLE } from "../components/analytics/sql";
+import { parseObjectKey } from "../components/lake/layout";
+import { LocalLake } from "../lib/lakeStore";
 
 /** A local lake loaded into an in-memory DuckDB, with the analytics views over it. */
 export interface LakeDatabase {

@@ -1,10 +1,9 @@
 /**
  * Finding the deployed pipeline from the operator scripts, without the Pulumi CLI when need be:
  * names and ARNs come from flags, else from `pulumi stack output --json`. (The stack's config,
- * such as its event types, comes from `Pulumi.<stack>.yaml` through local/stackConfig.ts.)
+ * such as its event types, comes from `Pulumi.<stack>.yaml` through ./stackConfig.ts.)
  */
-import { UsageError } from "../local/cli";
-import { Exec } from "./cli";
+import { Exec, UsageError } from "./cli";
 
 /** Reads the stack's outputs once, on first need; undefined when the Pulumi CLI is not installed. */
 export function stackOutputsReader(exec: Exec, cwd: string, stack: string | undefined): () => Record<string, unknown> | undefined {

@@ -6,21 +6,23 @@
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
+import { TEMPORARY_SUFFIX, writeFileAtomically } from "./atomicWrite";
+import type { StringOption } from "./cli";
 
 export const DEFAULT_LOCAL_LAKE = ".lake";
+
+/** `--lake` of the commands that work on the local lake folder. */
+export const LAKE_OPTION = {
+    type: "string",
+    default: DEFAULT_LOCAL_LAKE,
+    placeholder: "DIR",
+    description: "folder standing for the lake bucket (objects at DIR/<key>, parked events in DIR/.dead-letter)",
+} as const satisfies StringOption;
 const DEAD_LETTER_DIR = ".dead-letter";
 
 /** Thrown by the local lake while a write fault is injected; named like S3's 503 so the workflow's Retry treats it as transient. */
 export class InjectedWriteFault extends Error {
     override name = "S3.ServiceUnavailableException";
-}
-
-/** Writes a file so that readers see either nothing or the whole content, even with concurrent writers. */
-export async function writeFileAtomically(file: string, content: string): Promise<void> {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    const temporary = `${file}.${randomUUID()}.tmp`;
-    await fs.writeFile(temporary, content);
-    await fs.rename(temporary, file);
 }
 
 export class LocalLake {
@@ -63,7 +65,7 @@ export class LocalLake {
             for (const entry of entries) {
                 const full = path.join(dir, entry.name);
                 if (entry.isDirectory()) await walk(full);
-                else if (!entry.name.endsWith(".tmp")) found.push(path.relative(this.root, full).split(path.sep).join("/"));
+                else if (!entry.name.endsWith(TEMPORARY_SUFFIX)) found.push(path.relative(this.root, full).split(path.sep).join("/"));
             }
         };
         await walk(base);

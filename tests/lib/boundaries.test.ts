@@ -1,0 +1,42 @@
+/**
+ * The layout of issue 16 as a test: lib/ is the toolbox local/, ops/, report/ and bench/ share, so
+ * it depends on none of them; the twin and the benchmarks take their fixtures from fixtures/,
+ * never from tests/support.
+ */
+import { strict as assert } from "assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+function sources(dir: string): string[] {
+    return (fs.readdirSync(path.join(ROOT, dir), { recursive: true }) as string[]).filter((f) => f.endsWith(".ts")).map((f) => path.join(dir, f));
+}
+
+/** The repository folders (or root files) a source file imports from, by relative specifier. */
+function importedFolders(file: string): string[] {
+    const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+    const specifiers = [...text.matchAll(/(?:from|import|require\()\s*["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1]);
+    return specifiers.map((s) => path.relative(ROOT, path.resolve(ROOT, path.dirname(file), s)).split(path.sep)[0]);
+}
+
+describe("the toolbox's boundaries", function () {
+    it("lib/ imports only lib/, components/ and the root stack config", function () {
+        for (const file of sources("lib")) {
+            for (const folder of importedFolders(file)) {
+                assert.ok(["lib", "components", "stackConfig"].includes(folder), `${file} imports from ${folder}/`);
+            }
+        }
+    });
+
+    it("local/, bench/, report/ and fixtures/ never import test helpers", function () {
+        for (const file of [...sources("local"), ...sources("bench"), ...sources("report"), ...sources("fixtures")]) {
+            assert.ok(!importedFolders(file).includes("tests"), `${file} imports from tests/`);
+        }
+    });
+
+    it("local/ is only the twin, and scripts/ only code generation", function () {
+        assert.deepEqual(sources("local").sort(), ["demo.ts", "load.ts", "pipeline.ts", "server.ts", "start.ts"].map((f) => path.join("local", f)));
+        assert.deepEqual(sources("scripts"), [path.join("scripts", "generate-event-catalog.ts")]);
+    });
+});
