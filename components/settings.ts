@@ -1,7 +1,7 @@
 /**
  * The one resolved view of a pipeline's arguments: each part's settings (`<part>/settings.ts`),
  * validated, with every default applied and every derived value computed once. The component is
- * built from it and the local twin (local/stackConfig.ts) runs it too, so both refuse the same
+ * built from it and the local twin (lib/stackConfig.ts) runs it too, so both refuse the same
  * configurations with the same messages; every refused setting is reported, not only the first.
  */
 import type * as pulumi from "@pulumi/pulumi";

@@ -3,7 +3,7 @@
  *
  * The catalog is the `WebhookEndpointCreateParams.EnabledEvent` union of the SDK's type
  * declarations: exactly the values Stripe accepts in a webhook endpoint's `enabled_events`.
- * Run `npm run generate:catalog` after upgrading `stripe`; tests/eventTypes.test.ts fails
+ * Run `npm run generate:catalog` after upgrading `stripe`; tests/components/events/eventTypes.test.ts fails
  * while the committed file and the installed SDK disagree.
  */
 import * as fs from "fs";

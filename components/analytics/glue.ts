@@ -75,7 +75,7 @@ export interface GlueView {
  * VIRTUAL_VIEW, `presto_view` and the comment "Presto View" as markers, and the view in
  * `viewOriginalText` as `/* Presto View: <base64 of {originalSql, catalog, schema, columns}> *\/`.
  * The declared column types must be ones Athena can coerce the query's types to, or it reports the
- * view as stale; every view column is an explicit CAST to its declared type (tests/sql.test.ts).
+ * view as stale; every view column is an explicit CAST to its declared type (tests/components/analytics/sql.test.ts).
  * How Trino recognises and decodes the encoding:
  * https://github.com/trinodb/trino/blob/master/plugin/trino-hive/src/main/java/io/trino/plugin/hive/ViewReaderUtil.java
  * The same approach in Terraform: https://github.com/iconara/terraform-aws-athena-view

@@ -4,7 +4,7 @@ import { ScalarType, ViewColumn } from "./schema";
 
 /**
  * The analytics SQL, as files in ./sql read when the program runs: the Pulumi component deploys
- * them (Athena views, saved queries) and the local report (scripts/report.ts) runs the same text
+ * them (Athena views, saved queries) and the local report (report/cli.ts) runs the same text
  * on DuckDB. The SQL is Athena's dialect (Trino); the few places DuckDB differs are stood in for by
  * sql/duckdb/compat.sql.
  */
@@ -30,7 +30,7 @@ export interface ViewDefinition {
     file: string;
     /**
      * The view's columns in order, typed as its SQL casts them (every column is an explicit CAST,
-     * so Athena infers exactly these types). tests/sql.test.ts checks them against DuckDB's view.
+     * so Athena infers exactly these types). tests/components/analytics/sql.test.ts checks them against DuckDB's view.
      */
     columns: ViewColumn[];
 }

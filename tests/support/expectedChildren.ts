@@ -1,7 +1,7 @@
 /**
  * Every child the component creates with `payment_intent.*` archived, the `payments` saved query,
  * QuickSight and its S3-manifest opt-in enabled, as type → role suffix of `${name}-<role>`.
- * tests/analytics.test.ts checks the analytics children and their variants in detail.
+ * tests/components/analytics/analytics.test.ts checks the analytics children and their variants in detail.
  */
 export const EXPECTED_CHILDREN: [string, string][] = [
     ["aws:s3/bucket:Bucket", "lake"],
@@ -60,7 +60,7 @@ export const EXPECTED_CHILDREN: [string, string][] = [
     ["aws:iam/rolePolicy:RolePolicy", "quicksight-policy"],
     ["aws:quicksight/dataSource:DataSource", "quicksight-source"],
     ["aws:quicksight/dataSet:DataSet", "quicksight-dataset"],
-    // Alarms without a topic (tests/monitoring.test.ts covers the topic and the no-events alarm).
+    // Alarms without a topic (tests/components/monitoring/monitoring.test.ts covers the topic and the no-events alarm).
     ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-receiver-5xx"],
     ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-receiver-throttles"],
     ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-delivery-failed"],

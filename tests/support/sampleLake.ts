@@ -3,7 +3,7 @@
  * what the metrics must get right: a quantity change, a price upgrade, a yearly, a quarterly, a
  * weekly and a daily price, a two-item subscription, a metered item, a trial that converts, an
  * incomplete subscription, a past-due one, cancellations, two events of one subscription in the
- * same second, failed payment attempts and a partially captured payment. tests/report.test.ts
+ * same second, failed payment attempts and a partially captured payment. tests/report/report.test.ts
  * states the metrics it must give, computed by hand.
  */
 import * as fs from "fs";

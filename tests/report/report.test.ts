@@ -3,16 +3,16 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { objectKey, parseObjectKey } from "../components/lake/layout";
-import { renderText } from "../report/cli";
-import { renderHtml } from "../report/html";
-import { LakeDatabase, openLake } from "../report/lake";
-import { buildReport, LakeReport, summarize } from "../report/metrics";
-import { writeSampleLake } from "./support/sampleLake";
-import { stripeEvent } from "../fixtures/stripeEvents";
-import { at, subscription, writeLake } from "../fixtures/stripeObjects";
+import { objectKey, parseObjectKey } from "../../components/lake/layout";
+import { renderText } from "../../report/cli";
+import { renderHtml } from "../../report/html";
+import { LakeDatabase, openLake } from "../../report/lake";
+import { buildReport, LakeReport, summarize } from "../../report/metrics";
+import { writeSampleLake } from "../support/sampleLake";
+import { stripeEvent } from "../../fixtures/stripeEvents";
+import { at, subscription, writeLake } from "../../fixtures/stripeObjects";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "../..");
 
 /**
  * The metrics of tests/support/sampleLake.ts, computed by hand from the events listed there.

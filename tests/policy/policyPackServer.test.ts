@@ -15,7 +15,7 @@ const { Struct } = fromPulumi("google-protobuf/google/protobuf/struct_pb");
 const analyzerRpc = fromPulumi("./proto/analyzer_grpc_pb");
 const analyzerPb = fromPulumi("./proto/analyzer_pb");
 
-const POLICY_DIR = path.join(__dirname, "..", "policy");
+const POLICY_DIR = path.join(__dirname, "../..", "policy");
 
 interface Diagnostic {
     policy: string;

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { CATALOG_PATH, readStripeEventTypes, renderCatalog } from "../scripts/generate-event-catalog";
-import { DEFAULT_EVENT_TYPES, selectEventTypes, suggestEventType } from "../components/events/eventTypes";
-import { STRIPE_EVENT_TYPES } from "../components/events/catalog.generated";
+import { CATALOG_PATH, readStripeEventTypes, renderCatalog } from "../../../scripts/generate-event-catalog";
+import { DEFAULT_EVENT_TYPES, selectEventTypes, suggestEventType } from "../../../components/events/eventTypes";
+import { STRIPE_EVENT_TYPES } from "../../../components/events/catalog.generated";
 
 describe("Stripe event type catalog", function () {
     it("matches the installed stripe SDK (run `npm run generate:catalog` after upgrading stripe)", function () {

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { deployPipeline, Pipeline, PipelineModule } from "./support/deployPipeline";
-import { EXPECTED_CHILDREN } from "./support/expectedChildren";
-import { ACCOUNT_ID, MOCK_SIGNING_SECRET, RecordingMocks, valueOf } from "./support/pulumiMocks";
+import { deployPipeline, Pipeline, PipelineModule } from "../support/deployPipeline";
+import { EXPECTED_CHILDREN } from "../support/expectedChildren";
+import { ACCOUNT_ID, MOCK_SIGNING_SECRET, RecordingMocks, valueOf } from "../support/pulumiMocks";
 
 const COMPONENT_TYPE = "stripe-analytics:index:StripeAnalyticsPipeline";
 const QUICKSIGHT_USER = `arn:aws:quicksight:us-east-1:${ACCOUNT_ID}:user/default/alice`;

@@ -5,9 +5,9 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { deployPipeline, deployPipelines, Pipeline, PipelineModule } from "./support/deployPipeline";
-import { EXPECTED_CHILDREN } from "./support/expectedChildren";
-import { ACCOUNT_ID, installMocks, RecordingMocks, settled, valueOf } from "./support/pulumiMocks";
+import { deployPipeline, deployPipelines, Pipeline, PipelineModule } from "../support/deployPipeline";
+import { EXPECTED_CHILDREN } from "../support/expectedChildren";
+import { ACCOUNT_ID, installMocks, RecordingMocks, settled, valueOf } from "../support/pulumiMocks";
 
 const COMPONENT_TYPE = "stripe-analytics:index:StripeAnalyticsPipeline";
 const BUCKET = "acme-data-lake";
@@ -144,7 +144,7 @@ describe("bring-your-own configuration errors", function () {
     let mod: PipelineModule;
     before(async function () {
         await installMocks();
-        mod = await import("../components");
+        mod = await import("../../components");
     });
 
     const cases: [string, Record<string, unknown>, string][] = [

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
-import { selectEventTypes } from "../components/events/eventTypes";
-import { buildEventPattern, EVENT_SOURCE, matchesEventPattern } from "../components/routing/eventPattern";
-import { toEventBridgeEvent } from "../lib/eventBridge";
-import { stripeEvent } from "../fixtures/stripeEvents";
+import { selectEventTypes } from "../../../components/events/eventTypes";
+import { buildEventPattern, EVENT_SOURCE, matchesEventPattern } from "../../../components/routing/eventPattern";
+import { toEventBridgeEvent } from "../../../lib/eventBridge";
+import { stripeEvent } from "../../../fixtures/stripeEvents";
 
 function published(type: string, source = EVENT_SOURCE) {
     const event = stripeEvent(type);

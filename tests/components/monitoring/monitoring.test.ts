@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { deployPipelines, Pipeline, PipelineModule } from "./support/deployPipeline";
-import { ACCOUNT_ID, RecordingMocks, valueOf } from "./support/pulumiMocks";
+import { deployPipelines, Pipeline, PipelineModule } from "../../support/deployPipeline";
+import { ACCOUNT_ID, RecordingMocks, valueOf } from "../../support/pulumiMocks";
 
 const EXISTING_TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT_ID}:oncall`;
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -186,7 +186,7 @@ describe("monitoring and archive (mocked deployment)", function () {
 describe("monitoring settings", function () {
     let mod: PipelineModule;
     before(async function () {
-        mod = await import("../components");
+        mod = await import("../../../components");
     });
 
     const error = (args: Parameters<PipelineModule["resolveSettings"]>[1]) => {

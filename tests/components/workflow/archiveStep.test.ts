@@ -14,9 +14,9 @@ import {
     objectKey,
     PipelineConfigError,
     policies,
-} from "../components";
-import { EventBridgeEvent, toEventBridgeEvent } from "../lib/eventBridge";
-import { stripeEvent } from "../fixtures/stripeEvents";
+} from "../../../components";
+import { EventBridgeEvent, toEventBridgeEvent } from "../../../lib/eventBridge";
+import { stripeEvent } from "../../../fixtures/stripeEvents";
 
 const BUCKET = "acme-data-lake";
 const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/acme-parked-events";

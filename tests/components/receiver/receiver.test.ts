@@ -1,12 +1,12 @@
-import { selectEventTypes } from "../components/events/eventTypes";
-import { buildEventPattern } from "../components/routing/eventPattern";
+import { selectEventTypes } from "../../../components/events/eventTypes";
+import { buildEventPattern } from "../../../components/routing/eventPattern";
 import * as assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
-import { createReceiver, MAX_STATE_INPUT_BYTES, parseSigningSecrets, type PublishResult, type ReceiverLogLine, type ReceiverOptions, type ReceiverResponse, stateInputBytes } from "../components/receiver/handler";
-import { MAX_BODY_BYTES, parseSignatureHeader, WebhookVerifier } from "../components/receiver/verify";
-import { objectKey } from "../components/lake/layout";
-import { EVENT_SOURCE } from "../components/routing/eventPattern";
+import { createReceiver, MAX_STATE_INPUT_BYTES, parseSigningSecrets, type PublishResult, type ReceiverLogLine, type ReceiverOptions, type ReceiverResponse, stateInputBytes } from "../../../components/receiver/handler";
+import { MAX_BODY_BYTES, parseSignatureHeader, WebhookVerifier } from "../../../components/receiver/verify";
+import { objectKey } from "../../../components/lake/layout";
+import { EVENT_SOURCE } from "../../../components/routing/eventPattern";
 import {
     functionUrlEvent,
     NOW,
@@ -17,8 +17,8 @@ import {
     signatureHeader,
     signedDelivery,
     stripeEventBody,
-} from "../fixtures/stripeWebhooks";
-import { stripeEvent } from "../fixtures/stripeEvents";
+} from "../../../fixtures/stripeWebhooks";
+import { stripeEvent } from "../../../fixtures/stripeEvents";
 
 const BUS = "stripe-bus-a1b2c3d";
 const accepted = (entries: PutEventsRequestEntry[]): PublishResult => ({ FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `0000000${i}-eb` })) });

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { progressLine, renderBar } from "../lib/progress";
+import { progressLine, renderBar } from "../../lib/progress";
 
 describe("progress line", function () {
     it("draws a clamped bar with a percentage", function () {

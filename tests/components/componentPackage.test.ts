@@ -12,7 +12,7 @@ import * as path from "path";
 import ts from "typescript";
 import { parse } from "yaml";
 import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
-import { COMPONENT_CLASS, componentPackage, REPO_ROOT } from "./support/componentSchema";
+import { COMPONENT_CLASS, componentPackage, REPO_ROOT } from "../support/componentSchema";
 
 /** Schema property of each argument type form: non-Input fields are `plain` (known at preview). */
 const EXPECTED_INPUT: Record<string, object> = {
@@ -103,7 +103,7 @@ describe("component package (schema inferred by the Pulumi SDK's component analy
     it("is a nodejs plugin whose package name makes the token the component registers with", async function () {
         assert.deepEqual(parse(fs.readFileSync(path.join(REPO_ROOT, "PulumiPlugin.yaml"), "utf8")), { runtime: "nodejs" });
         const { schema } = pkg();
-        const { PIPELINE_TYPE } = await import("../components");
+        const { PIPELINE_TYPE } = await import("../../components");
         assert.equal(schema.name, "stripe-analytics");
         assert.deepEqual(Object.keys(schema.resources), [PIPELINE_TYPE]);
         assert.equal(resource().isComponent, true);

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import type * as pulumiTypes from "@pulumi/pulumi";
-import { EXPECTED_CHILDREN } from "./support/expectedChildren";
-import { deployPipeline, deployPipelines, Pipeline, PipelineModule } from "./support/deployPipeline";
-import { ACCOUNT_ID, installMocks, RecordingMocks, valueOf } from "./support/pulumiMocks";
+import { EXPECTED_CHILDREN } from "../support/expectedChildren";
+import { deployPipeline, deployPipelines, Pipeline, PipelineModule } from "../support/deployPipeline";
+import { ACCOUNT_ID, installMocks, RecordingMocks, valueOf } from "../support/pulumiMocks";
 
 const KMS_KEY = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 
@@ -90,7 +90,7 @@ describe("StripeAnalyticsPipeline configuration errors", function () {
     let mod: PipelineModule;
     before(async function () {
         await installMocks();
-        mod = await import("../components");
+        mod = await import("../../components");
     });
 
     const cases: [string, string, Record<string, unknown>, string][] = [
@@ -184,7 +184,7 @@ describe("StripeAnalyticsPipeline during `pulumi preview`", function () {
 
 describe("event pattern size", function () {
     it("refuses more exact types than the receiver's environment can carry, suggesting family wildcards", async function () {
-        const { resolveSettings, STRIPE_EVENT_TYPES } = await import("../components");
+        const { resolveSettings, STRIPE_EVENT_TYPES } = await import("../../components");
         const many = STRIPE_EVENT_TYPES.filter((t) => t.startsWith("treasury.") || t.startsWith("issuing") || t.startsWith("financial_connections."));
         assert.throws(() => resolveSettings("stripe", { extraEventTypes: many }), (error: Error) => {
             assert.equal(error.name, "PipelineConfigError");

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { duckdbType, hiveType, LAKE_COLUMNS, LAKE_PARTITION_KEYS, scalarSpelling } from "../components/analytics/schema";
+import { duckdbType, hiveType, LAKE_COLUMNS, LAKE_PARTITION_KEYS, scalarSpelling } from "../../../components/analytics/schema";
 import {
     availableMetrics,
     configuredViews,
@@ -12,9 +12,9 @@ import {
     readSql,
     SQL_DIR,
     VIEWS,
-} from "../components/analytics/sql";
-import { selectEventTypes } from "../components/events/eventTypes";
-import { LakeDatabase, openLake, query } from "../report/lake";
+} from "../../../components/analytics/sql";
+import { selectEventTypes } from "../../../components/events/eventTypes";
+import { LakeDatabase, openLake, query } from "../../../report/lake";
 
 /** Every SQL file Athena gets (views and saved queries), by path under sql/. */
 const SHARED_SQL = [...VIEWS.map((v) => v.file), ...METRICS.map((m) => m.file)];

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { redrive } from "../ops/redrive";
-import { sqsParkedEvents, stateMachineExecutor } from "../ops/redriveSources";
-import { formatReport } from "../ops/redrive-cli";
+import { redrive } from "../../ops/redrive";
+import { sqsParkedEvents, stateMachineExecutor } from "../../ops/redriveSources";
+import { formatReport } from "../../ops/redrive-cli";
 
 const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/stripe-dlq";
 const STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:stripe-workflow";

@@ -5,16 +5,16 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import Stripe from "stripe";
-import { resolveSettings } from "../components/settings";
-import { objectKey } from "../components/lake/layout";
-import { postSigned, runDemo, runningTarget } from "../local/demo";
-import { LocalLake } from "../lib/lakeStore";
-import { loadStackConfig } from "../lib/stackConfig";
-import { LocalPipeline, OutcomeRecord } from "../local/pipeline";
-import { loadSamples, oversize, SampleEvent } from "../fixtures/samples";
-import { startServer } from "../local/server";
-import { redrive } from "../ops/redrive";
-import { localExecutor, localParkedEvents } from "../ops/redriveSources";
+import { resolveSettings } from "../../components/settings";
+import { objectKey } from "../../components/lake/layout";
+import { postSigned, runDemo, runningTarget } from "../../local/demo";
+import { LocalLake } from "../../lib/lakeStore";
+import { loadStackConfig } from "../../lib/stackConfig";
+import { LocalPipeline, OutcomeRecord } from "../../local/pipeline";
+import { loadSamples, oversize, SampleEvent } from "../../fixtures/samples";
+import { startServer } from "../../local/server";
+import { redrive } from "../../ops/redrive";
+import { localExecutor, localParkedEvents } from "../../ops/redriveSources";
 
 const SECRET = "whsec_local_test_secret";
 const settings = resolveSettings("stripe", { extraEventTypes: ["payment_intent.*", "customer.subscription.deleted", "invoice.paid"] });
@@ -173,7 +173,7 @@ describe("local pipeline (npm start) over HTTP", function () {
 describe("local commands", function () {
     this.timeout(120000);
     const run = promisify(execFile);
-    const npm = (args: string[]) => run("npm", ["run", "--silent", ...args], { cwd: path.resolve(__dirname, ".."), env: { ...process.env, STRIPE_WEBHOOK_SECRET: "" } });
+    const npm = (args: string[]) => run("npm", ["run", "--silent", ...args], { cwd: path.resolve(__dirname, "../.."), env: { ...process.env, STRIPE_WEBHOOK_SECRET: "" } });
 
     it("npm run demo stores, ignores and rejects each bundled sample as expected, and exits 0", async function () {
         const lakeDir = fs.mkdtempSync(path.join(os.tmpdir(), "demo-"));

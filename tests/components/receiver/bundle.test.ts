@@ -5,9 +5,9 @@
  */
 import * as assert from "node:assert/strict";
 import { builtinModules } from "node:module";
-import { buildReceiverBundle } from "../components/receiver/bundle";
-import { RECEIVER_ENV, type ReceiverLogLine, type ReceiverResponse } from "../components/receiver/handler";
-import { NOW, ROTATED_SECRET, SIGNING_SECRET, signedDelivery, stripeEventBody } from "../fixtures/stripeWebhooks";
+import { buildReceiverBundle } from "../../../components/receiver/bundle";
+import { RECEIVER_ENV, type ReceiverLogLine, type ReceiverResponse } from "../../../components/receiver/handler";
+import { NOW, ROTATED_SECRET, SIGNING_SECRET, signedDelivery, stripeEventBody } from "../../../fixtures/stripeWebhooks";
 
 const ENV = {
     [RECEIVER_ENV.eventBusName]: "stripe-bus-a1b2c3d",

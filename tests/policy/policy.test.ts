@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import type { ResourceValidationArgs } from "@pulumi/policy";
-import { PipelinePolicy, pipelinePolicies } from "../policy/policies";
-import { deployPipeline } from "./support/deployPipeline";
-import { ACCOUNT_ID, RecordedResource, RecordingMocks } from "./support/pulumiMocks";
+import { PipelinePolicy, pipelinePolicies } from "../../policy/policies";
+import { deployPipeline } from "../support/deployPipeline";
+import { ACCOUNT_ID, RecordedResource, RecordingMocks } from "../support/pulumiMocks";
 
 const TODAY = new Date("2026-01-15T00:00:00Z");
 const policies = pipelinePolicies(() => TODAY);

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { deployPipeline, Pipeline, PipelineModule } from "./support/deployPipeline";
-import { ACCOUNT_ID, installMocks, RecordingMocks, valueOf } from "./support/pulumiMocks";
+import { deployPipeline, Pipeline, PipelineModule } from "../../support/deployPipeline";
+import { ACCOUNT_ID, installMocks, RecordingMocks, valueOf } from "../../support/pulumiMocks";
 
 const QUICKSIGHT_USER = `arn:aws:quicksight:us-east-1:${ACCOUNT_ID}:user/default/alice`;
 const KMS_KEY = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -390,7 +390,7 @@ describe("analytics (mocked deployment)", function () {
         let mod: PipelineModule;
         before(async function () {
             await installMocks(true);
-            mod = await import("../components");
+            mod = await import("../../../components");
         });
 
         const refuses = (args: Record<string, unknown>, message: string) => assert.throws(() => mod.resolveSettings("stripe", args), (error: Error) => error.name === "PipelineConfigError" && error.message === message);
@@ -476,7 +476,7 @@ describe("analytics (mocked deployment)", function () {
     });
 
     it("builds hourly and monthly refresh schedules", async function () {
-        const mod: PipelineModule = await import("../components");
+        const mod: PipelineModule = await import("../../../components");
         assert.deepEqual(mod.refreshSchedule("HOURLY", "03:00"), { refreshType: "FULL_REFRESH", scheduleFrequency: { interval: "HOURLY", timezone: "UTC" } });
         assert.deepEqual(mod.refreshSchedule("MONTHLY", "01:15"), {
             refreshType: "FULL_REFRESH",
@@ -485,7 +485,7 @@ describe("analytics (mocked deployment)", function () {
     });
 
     it("names the Glue database so Athena accepts it", async function () {
-        const mod: PipelineModule = await import("../components");
+        const mod: PipelineModule = await import("../../../components");
         assert.equal(mod.glueDatabaseName("Stripe.Analytics", "prod-eu", "billing-events"), "stripe_analytics_prod_eu_billing_events");
     });
 });

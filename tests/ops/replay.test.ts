@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { main } from "../ops/replay-cli";
-import { buildReplayRequest, replayName } from "../ops/replay";
-import { awsJson, FAKE_CREDENTIALS, RecordedRequest, StandIn, startStandIn, testIo } from "./support/standIns";
+import { main } from "../../ops/replay-cli";
+import { buildReplayRequest, replayName } from "../../ops/replay";
+import { awsJson, FAKE_CREDENTIALS, RecordedRequest, StandIn, startStandIn, testIo } from "../support/standIns";
 
 const ARCHIVE = "arn:aws:events:eu-west-1:123456789012:archive/stripe-archive-a1b2c3d";
 const BUS = "arn:aws:events:eu-west-1:123456789012:event-bus/stripe-bus-a1b2c3d";

@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
 import { StateMachine } from "aws-local-stepfunctions";
-import { eventDate, objectKey } from "../components/lake/layout";
-import { ARCHIVE_FAILED_ERROR } from "../components/workflow/archiveStep";
-import { buildArchiveDefinition } from "../components/workflow/definition";
-import { EventBridgeEvent, toEventBridgeEvent } from "../lib/eventBridge";
-import { stripeEvent, TestEvent } from "../fixtures/stripeEvents";
+import { eventDate, objectKey } from "../../../components/lake/layout";
+import { ARCHIVE_FAILED_ERROR } from "../../../components/workflow/archiveStep";
+import { buildArchiveDefinition } from "../../../components/workflow/definition";
+import { EventBridgeEvent, toEventBridgeEvent } from "../../../lib/eventBridge";
+import { stripeEvent, TestEvent } from "../../../fixtures/stripeEvents";
 
 const BUCKET = "stripe-lake-a1b2c3d";
 const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/stripe-dlq";
