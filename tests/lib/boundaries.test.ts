@@ -29,6 +29,12 @@ describe("the toolbox's boundaries", function () {
         }
     });
 
+    it("components/, the package, imports nothing outside itself", function () {
+        for (const file of sources("components")) {
+            assert.deepEqual(importedFolders(file).filter((folder) => folder !== "components"), [], `${file} reaches outside the package`);
+        }
+    });
+
     it("local/, bench/, report/ and fixtures/ never import test helpers", function () {
         for (const file of [...sources("local"), ...sources("bench"), ...sources("report"), ...sources("fixtures")]) {
             assert.ok(!importedFolders(file).includes("tests"), `${file} imports from tests/`);
