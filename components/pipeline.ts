@@ -111,7 +111,7 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
         const routing = createRouting(ctx, { storage, workflow });
         const ingestion = createIngestion(ctx, { storage, routing });
         const analytics = createAnalytics(ctx, { storage });
-        const monitoring = createMonitoring(ctx, { storage, workflow, routing, ingestion });
+        const monitoring = createMonitoring(ctx, { storage, workflow, routing, ingestion, compaction: analytics.compaction });
 
         const outputs: PipelineOutputs = {
             webhookUrl: ingestion.functionUrl.functionUrl,
