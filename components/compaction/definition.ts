@@ -11,6 +11,7 @@
  * - `{"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}` from `npm run compact`: merges those days and
  *   leaves the seam where it is (a manual window says nothing about the days outside it).
  */
+import { PipelineConfigError } from "../errors";
 import { COMPACTION_SQL, CompactionStatement, statementParameters, statementText, statesFormat, TAIL_TABLE } from "./sql";
 
 export const ATHENA_QUERY_RESOURCE = "arn:aws:states:::athena:startQueryExecution.sync";
@@ -44,13 +45,25 @@ export const COMPACTION_STATES = {
     done: "Done",
 } as const;
 
+/** Step Functions names are at most 80 characters. https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html */
+const MAX_STATE_MACHINE_NAME = 80;
+
 /**
  * Name of the compaction state machine: the workgroup's name (project, stack, component) and
  * `-compaction`, so the role's policy can name it before it exists and `npm run compact` finds it
  * from the stack outputs athenaWorkgroupName and stateMachineArn.
  */
 export function compactionStateMachineName(workgroupName: string): string {
-    return `${workgroupName}-compaction`;
+    const name = `${workgroupName}-compaction`;
+    if (name.length > MAX_STATE_MACHINE_NAME) {
+        throw new PipelineConfigError(
+            "compaction",
+            true,
+            `the compaction state machine would be named "${name}" (${name.length} characters), and Step Functions allows ${MAX_STATE_MACHINE_NAME}`,
+            "use a shorter stack or component name",
+        );
+    }
+    return name;
 }
 
 /** Its ARN, from the ARN of any resource in the same account and region (the workgroup, the archive workflow). */

@@ -6,7 +6,6 @@ import { EVENTS_TABLE_FORMAT, eventsTableColumns, eventsTableParameters } from "
 import { secureBucket } from "../common/secureBucket";
 import { serviceRole } from "../common/serviceRole";
 import { jsonFrom, PartContext } from "../context";
-import { PipelineConfigError } from "../errors";
 import { lakeLocation } from "../lake/layout";
 import type { Storage } from "../storage";
 import { buildCompactionDefinition, compactionStateMachineArn, compactionStateMachineName } from "./definition";
@@ -24,9 +23,6 @@ export interface Compaction {
     schedules: aws.scheduler.Schedule[];
 }
 
-/** Step Functions names are at most 80 characters. https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html */
-const MAX_STATE_MACHINE_NAME = 80;
-
 /**
  * The compacted layer (docs/compaction.md): the Iceberg table and its bucket, the tail table the
  * views read beside it, the STANDARD state machine that merges the lake into it, and the two
@@ -37,14 +33,6 @@ export function createCompaction(ctx: PartContext, { storage, athena }: { storag
     const { tags } = settings;
     const workgroupName = analyticsIdBase(name);
     const stateMachineName = compactionStateMachineName(workgroupName);
-    if (stateMachineName.length > MAX_STATE_MACHINE_NAME) {
-        throw new PipelineConfigError(
-            "compaction",
-            true,
-            `the compaction state machine would be named "${stateMachineName}" (${stateMachineName.length} characters), and Step Functions allows ${MAX_STATE_MACHINE_NAME}`,
-            "use a shorter stack or component name",
-        );
-    }
 
     // Derived data, rebuilt from the lake by the next merges: disposable like query results.
     const bucket = secureBucket(ctx, "compacted", {

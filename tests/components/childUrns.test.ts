@@ -40,6 +40,7 @@ export const CONFIGURATIONS: { label: string; name: string; args: PipelineArgs; 
         },
     },
     { label: "athena: false", name: "lean", args: { athena: false } },
+    { label: "every optional part, with compaction", name: "full", args: { ...EVERYTHING, compaction: true } },
 ];
 
 const SNAPSHOT_FILE = path.join(__dirname, "childUrns.snapshot.json");
