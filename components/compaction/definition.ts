@@ -23,8 +23,8 @@ export const LIST_EXECUTIONS_RESOURCE = "arn:aws:states:::aws-sdk:sfn:listExecut
 export const COMPACTION_ALREADY_RUNNING = "CompactionAlreadyRunning";
 export const COMPACTION_INVALID_INPUT = "CompactionInvalidInput";
 
-/** The Athena catalog the Glue database is in. */
-export const ATHENA_CATALOG = "AwsDataCatalog";
+/** The Athena catalog the Glue database is in (quicksight.ts names it too; this module stays free of @pulumi/aws). */
+const ATHENA_CATALOG = "AwsDataCatalog";
 
 export const COMPACTION_STATES = {
     checkAlone: "CheckNoOtherCompaction",
