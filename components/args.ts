@@ -113,8 +113,8 @@ export interface StripeAnalyticsPipelineArgs {
     compactionMaintenanceSchedule?: string;
     /**
      * Days before each merge's day whose events the views keep reading from the raw lake, because a
-     * late delivery may still add to them: at least 3 (Stripe's retries,
-     * https://docs.stripe.com/webhooks#retries) plus `retryMaximumEventAgeSeconds` in whole days,
+     * late delivery may still add to them: at least 3 (Stripe retries a live event for up to 3 days,
+     * https://docs.stripe.com/webhooks) plus `retryMaximumEventAgeSeconds` in whole days,
      * at most 31. Default: that minimum (4 with the default EventBridge retries).
      */
     compactionLookbackDays?: number;

@@ -20,7 +20,7 @@ export interface CompactionSettings {
 export const DEFAULT_COMPACTION_SCHEDULE = "cron(30 0 * * ? *)";
 /** Weekly, Sunday night UTC, away from the daily merge. */
 export const DEFAULT_COMPACTION_MAINTENANCE_SCHEDULE = "cron(0 3 ? * SUN *)";
-/** Stripe retries a live event's delivery for up to three days. https://docs.stripe.com/webhooks#retries */
+/** Stripe retries a live event's delivery for up to three days. https://docs.stripe.com/webhooks ("Automatic retries") */
 export const STRIPE_RETRY_DAYS = 3;
 const MAX_LOOKBACK_DAYS = 31;
 
