@@ -26,9 +26,9 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { METRICS, readSql, VIEWS } from "../components/analytics/sql";
 import { COMPACTED_TABLE } from "../components/compaction/sql";
 import { deliveryDays } from "../components/compaction/settings";
-import { DEFAULT_LAKE_PREFIX, eventDate, objectKey } from "../components/lake/layout";
+import { DEFAULT_LAKE_PREFIX, eventDate } from "../components/lake/layout";
 import { stripeEvent, TestEvent } from "../fixtures/stripeEvents";
-import { checkoutSession, ItemSpec, paymentIntent, PriceSpec, subscription, SubscriptionSpec } from "../fixtures/stripeObjects";
+import { checkoutSession, ItemSpec, paymentIntent, PriceSpec, subscription, SubscriptionSpec, writeLake } from "../fixtures/stripeObjects";
 import { CliIo, defineCommand, integerFlag, runMain, UsageError } from "../lib/cli";
 import { compactLake } from "../report/compact";
 import { openLake } from "../report/lake";
@@ -137,23 +137,20 @@ export function* eventStream(count: number, o: HistoryOptions = {}): Generator<T
     }
 }
 
-/** What was written: the last day with an event, to put the extra day after it. */
+/** Writes the events one at a time as the generator makes them; returns how many and the last `created`. */
 function writeEvents(lakeDir: string, events: Iterable<TestEvent>): { count: number; lastCreated: number } {
-    const dirs = new Set<string>();
-    let count = 0;
-    let lastCreated = 0;
-    for (const event of events) {
-        const file = path.join(lakeDir, objectKey(DEFAULT_LAKE_PREFIX, event));
-        const dir = path.dirname(file);
-        if (!dirs.has(dir)) {
-            fs.mkdirSync(dir, { recursive: true });
-            dirs.add(dir);
-        }
-        fs.writeFileSync(file, JSON.stringify(event));
-        count++;
-        lastCreated = Math.max(lastCreated, event.created);
-    }
-    return { count, lastCreated };
+    const written = { count: 0, lastCreated: 0 };
+    writeLake(
+        lakeDir,
+        (function* () {
+            for (const event of events) {
+                written.count++;
+                written.lastCreated = Math.max(written.lastCreated, event.created);
+                yield event;
+            }
+        })(),
+    );
+    return written;
 }
 
 function seconds(since: bigint): number {
