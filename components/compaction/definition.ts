@@ -6,7 +6,8 @@
  *
  * Input, one of:
  * - `{"task": "merge", "scheduledTime": "<ISO time>"}` from the daily schedule: merges from the
- *   seam (events_tail's projection start) to the scheduled day, then moves the seam;
+ *   seam (events_tail's projection start) to the scheduled day, then moves the seam; a seam more
+ *   than WINDOW_DAYS behind is caught up in windows of that many days, moving the seam after each;
  * - `{"task": "maintain", "scheduledTime": ...}` from the weekly schedule: OPTIMIZE, then VACUUM;
  * - `{"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}` from `npm run compact`: merges those days and
  *   leaves the seam where it is (a manual window says nothing about the days outside it).
@@ -34,12 +35,17 @@ export const COMPACTION_STATES = {
     invalidInput: "InvalidInput",
     manualWindow: "TakeGivenWindow",
     readSeam: "ReadSeam",
-    scheduledWindow: "WindowFromSeamToScheduledDay",
+    startAtSeam: "StartAtSeam",
+    planWindow: "PlanWindow",
+    readWindowEnd: "ReadWindowEnd",
+    scheduledWindow: "WindowFromSeam",
     merge: "Merge",
     afterMerge: "MoveSeamAfterScheduledMerge",
     nextSeam: "ComputeNextSeam",
     readNextSeam: "ReadNextSeam",
     moveSeam: "MoveSeam",
+    caughtUp: "CaughtUpToScheduledDay",
+    continueFromSeam: "ContinueFromNewSeam",
     optimize: "Optimize",
     vacuum: "Vacuum",
     done: "Done",
@@ -78,6 +84,9 @@ export interface CompactionDefinitionOptions {
     lookbackDays: number;
 }
 
+/** Days one scheduled MERGE covers at most past the seam (a month of events per query when catching up). */
+export const WINDOW_DAYS = 30;
+
 /** A task retries what is likely to pass on a second try: Athena's throttling, and a failed query
  * once more (Iceberg commits that lost a race fail the query; MERGE is idempotent). The error name
  * of a failed `.sync` query is not documented, hence States.TaskFailed. */
@@ -86,12 +95,31 @@ const RETRY = [
     { ErrorEquals: ["States.TaskFailed"], IntervalSeconds: 60, BackoffRate: 2, MaxAttempts: 2 },
 ];
 
+/** The one value a query answered (row 0 of Athena's result set is the header row). */
+function readFirstValue(next: string, queryPath: string, resultPath: string) {
+    return {
+        Type: "Task",
+        Resource: ATHENA_RESULTS_RESOURCE,
+        Parameters: { "QueryExecutionId.$": `${queryPath}.queryExecutionId` },
+        ResultSelector: { "value.$": "$.ResultSet.Rows[1].Data[0].VarCharValue" },
+        ResultPath: resultPath,
+        Retry: RETRY,
+        Next: next,
+    };
+}
+
 function athenaQuery(o: CompactionDefinitionOptions, statement: CompactionStatement, comment: string, next: string, resultPath: string) {
     const text = statementText(COMPACTION_SQL[statement]);
     const query =
         statementParameters(text).length === 0
             ? { QueryString: text }
-            : { "QueryString.$": statesFormat(statement, { window_from: "$.window.from", window_to: "$.window.to", seam: "$.seam.value" }, { lookback_days: String(o.lookbackDays) }) };
+            : {
+                  "QueryString.$": statesFormat(
+                      statement,
+                      { window_from: "$.window.from", window_to: "$.window.to", scheduled_day: "$.window.day", seam: "$.seam.value" },
+                      { lookback_days: String(o.lookbackDays), window_days: String(WINDOW_DAYS) },
+                  ),
+              };
     return {
         Type: "Task",
         Comment: comment,
@@ -113,7 +141,7 @@ export function buildCompactionDefinition(o: CompactionDefinitionOptions): Recor
     return {
         Comment: "Compact the Stripe events lake into its Iceberg table (docs/compaction.md)",
         StartAt: s.checkAlone,
-        // A first merge of a long history runs long; Athena's own DML timeout ends a stuck query first.
+        // Catching up a long history runs window after window; Athena's own DML timeout ends a stuck query first.
         TimeoutSeconds: 6 * 3600,
         States: {
             [s.checkAlone]: {
@@ -174,16 +202,23 @@ export function buildCompactionDefinition(o: CompactionDefinitionOptions): Recor
                 ResultSelector: { "range.$": "$.Table.Parameters['projection.dt.range']" },
                 ResultPath: "$.tail",
                 Retry: RETRY,
-                Next: s.scheduledWindow,
+                Next: s.startAtSeam,
             },
-            [s.scheduledWindow]: {
+            [s.startAtSeam]: {
                 Type: "Pass",
-                Comment: "From the seam (the range's start) to the scheduled day (the date part of the scheduled time)",
+                Comment: "From the seam (the range's start), for the scheduled day (the date part of the scheduled time)",
                 Parameters: {
                     "from.$": "States.ArrayGetItem(States.StringSplit($.tail.range, ','), 0)",
-                    "to.$": "States.ArrayGetItem(States.StringSplit($.scheduledTime, 'T'), 0)",
-                    moveSeam: true,
+                    "day.$": "States.ArrayGetItem(States.StringSplit($.scheduledTime, 'T'), 0)",
                 },
+                ResultPath: "$.window",
+                Next: s.planWindow,
+            },
+            [s.planWindow]: athenaQuery(o, "planWindow", `The window's last day (${COMPACTION_SQL.planWindow})`, s.readWindowEnd, "$.plan"),
+            [s.readWindowEnd]: readFirstValue(s.scheduledWindow, "$.plan", "$.windowEnd"),
+            [s.scheduledWindow]: {
+                Type: "Pass",
+                Parameters: { "from.$": "$.window.from", "to.$": "$.windowEnd.value", "day.$": "$.window.day", moveSeam: true },
                 ResultPath: "$.window",
                 Next: s.merge,
             },
@@ -194,17 +229,20 @@ export function buildCompactionDefinition(o: CompactionDefinitionOptions): Recor
                 Default: s.done,
             },
             [s.nextSeam]: athenaQuery(o, "nextSeam", `The seam after this merge (${COMPACTION_SQL.nextSeam})`, s.readNextSeam, "$.nextSeam"),
-            [s.readNextSeam]: {
-                Type: "Task",
-                Resource: ATHENA_RESULTS_RESOURCE,
-                Parameters: { "QueryExecutionId.$": "$.nextSeam.queryExecutionId" },
-                // Row 0 is the header row.
-                ResultSelector: { "value.$": "$.ResultSet.Rows[1].Data[0].VarCharValue" },
-                ResultPath: "$.seam",
-                Retry: RETRY,
-                Next: s.moveSeam,
+            [s.readNextSeam]: readFirstValue(s.moveSeam, "$.nextSeam", "$.seam"),
+            [s.moveSeam]: athenaQuery(o, "moveSeam", `events_tail's projection starts at the new seam (${COMPACTION_SQL.moveSeam})`, s.caughtUp, "$.moved"),
+            [s.caughtUp]: {
+                Type: "Choice",
+                Choices: [{ Variable: "$.window.to", StringEqualsPath: "$.window.day", Next: s.done }],
+                Default: s.continueFromSeam,
             },
-            [s.moveSeam]: athenaQuery(o, "moveSeam", `events_tail's projection starts at the new seam (${COMPACTION_SQL.moveSeam})`, s.done, "$.moved"),
+            [s.continueFromSeam]: {
+                Type: "Pass",
+                Comment: "A window ended before the scheduled day: the next one starts at the seam it moved to",
+                Parameters: { "from.$": "$.seam.value", "day.$": "$.window.day" },
+                ResultPath: "$.window",
+                Next: s.planWindow,
+            },
             [s.optimize]: athenaQuery(o, "optimize", `Bin-pack small files (${COMPACTION_SQL.optimize})`, s.vacuum, "$.optimize"),
             [s.vacuum]: athenaQuery(o, "vacuum", `Expire old snapshots and delete unreferenced files (${COMPACTION_SQL.vacuum})`, s.done, "$.vacuum"),
             [s.done]: { Type: "Succeed" },

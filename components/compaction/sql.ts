@@ -14,6 +14,8 @@ export const TAIL_TABLE = "events_tail";
 export const COMPACTION_SQL = {
     /** Compacted table ∪ raw tail, each event once: what the views read when compaction is on. */
     lakeEvents: "compaction/lake_events.sql",
+    /** The end of a scheduled merge's window. */
+    planWindow: "compaction/plan_window.sql",
     /** MERGE INTO of one window of days. */
     merge: "compaction/merge.sql",
     /** The seam after a scheduled merge. */
@@ -24,8 +26,9 @@ export const COMPACTION_SQL = {
 } as const;
 export type CompactionStatement = keyof typeof COMPACTION_SQL;
 
-/** The parameters the statements take: days (`YYYY-MM-DD`) and a number of days. */
-export type StatementParameter = "window_from" | "window_to" | "lookback_days" | "seam";
+/** The parameters the statements take: days (`YYYY-MM-DD`) and numbers of days. */
+export type StatementParameter = "window_from" | "window_to" | "scheduled_day" | "lookback_days" | "window_days" | "seam";
+const NUMBERS: readonly StatementParameter[] = ["lookback_days", "window_days"];
 const PARAMETER = /:([a-z_]+)/g;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -68,9 +71,10 @@ export function statementParameters(text: string): StatementParameter[] {
 
 /** Values are spliced into SQL literals, so only days and whole numbers are accepted. */
 function checkValue(name: string, value: string | undefined): string {
-    const valid = value !== undefined && (name === "lookback_days" ? /^\d{1,3}$/.test(value) : DAY.test(value));
+    const number = NUMBERS.includes(name as StatementParameter);
+    const valid = value !== undefined && (number ? /^\d{1,3}$/.test(value) : DAY.test(value));
     if (!valid) {
-        throw new Error(`compaction statement parameter ${name}: ${JSON.stringify(value)} is not ${name === "lookback_days" ? "a whole number of days" : "a day written YYYY-MM-DD"}`);
+        throw new Error(`compaction statement parameter ${name}: ${JSON.stringify(value)} is not ${number ? "a whole number of days" : "a day written YYYY-MM-DD"}`);
     }
     return value;
 }

@@ -158,8 +158,8 @@ export function buildAlarmSpecs<T>(targets: AlarmTargets<T>, options: AlarmOptio
                 "AWS/States",
                 "ExecutionsTimedOut",
                 compaction,
-                `A compaction run took longer than its 6-hour limit, usually a first merge of a long history. ${views} ` +
-                    "Merge the history month by month with `npm run compact -- --from <first day> --to <last day>`; the daily runs then merge only the last days.",
+                `A compaction run took longer than its 6-hour limit: a long history being caught up 30 days at a time, or a stuck Athena query. ${views} ` +
+                    "Every window it merged moved the seam, so the next scheduled run goes on from there; the execution's history in the Step Functions console shows the slow query.",
             ),
         );
     }

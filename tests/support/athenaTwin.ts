@@ -24,6 +24,9 @@ export const TWIN_DATABASE = "stripe_analytics_dev_billing";
 export const TWIN_WORKGROUP = "stripe-analytics-dev-billing";
 export const TWIN_STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:stripe-analytics-dev-billing-compaction";
 
+/** The states that run an Athena query. */
+const ATHENA_QUERIES = [COMPACTION_STATES.planWindow, COMPACTION_STATES.merge, COMPACTION_STATES.nextSeam, COMPACTION_STATES.moveSeam, COMPACTION_STATES.optimize, COMPACTION_STATES.vacuum];
+
 export interface TwinRun {
     /** Every QueryString the Athena tasks received, in order. */
     queries: string[];
@@ -121,20 +124,21 @@ export class AthenaTwin {
                 taskResourceLocalHandlers: {
                     [s.checkAlone]: async () => ({ Executions: Array.from({ length: running + 1 }, (_, i) => ({ executionArn: `${TWIN_STATE_MACHINE}:run-${i}` })) }),
                     [s.readSeam]: async () => ({ Table: { Name: TAIL_TABLE, Parameters: { "projection.dt.range": `${this.seam},NOW` } } }),
-                    [s.merge]: athena,
-                    [s.nextSeam]: athena,
-                    [s.moveSeam]: athena,
-                    [s.optimize]: athena,
-                    [s.vacuum]: athena,
-                    [s.readNextSeam]: async (request: unknown) => {
-                        const rows = this.results.get((request as { QueryExecutionId: string }).QueryExecutionId)!;
-                        const columns = Object.keys(rows[0]);
-                        const row = (values: unknown[]) => ({ Data: values.map((v) => ({ VarCharValue: String(v) })) });
-                        return { ResultSet: { Rows: [row(columns), ...rows.map((r) => row(columns.map((c) => r[c])))] } };
-                    },
+                    ...Object.fromEntries(ATHENA_QUERIES.map((state) => [state, athena])),
+                    ...Object.fromEntries(
+                        [s.readWindowEnd, s.readNextSeam].map((state) => [
+                            state,
+                            async (request: unknown) => {
+                                const rows = this.results.get((request as { QueryExecutionId: string }).QueryExecutionId)!;
+                                const columns = Object.keys(rows[0]);
+                                const row = (values: unknown[]) => ({ Data: values.map((v) => ({ VarCharValue: String(v) })) });
+                                return { ResultSet: { Rows: [row(columns), ...rows.map((r) => row(columns.map((c) => r[c])))] } };
+                            },
+                        ]),
+                    ),
                 },
                 // The deployed retries wait a minute; a test does not.
-                retryIntervalOverrides: Object.fromEntries([s.merge, s.nextSeam, s.moveSeam, s.optimize, s.vacuum].map((state) => [state, 0])),
+                retryIntervalOverrides: Object.fromEntries(ATHENA_QUERIES.map((state) => [state, 0])),
             },
         });
         try {

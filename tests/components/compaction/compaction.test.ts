@@ -223,8 +223,9 @@ describe("compaction (mocked deployment)", function () {
             assert.equal(alarm.namespace, "AWS/States");
             assert.equal(alarm.metricName, metricName);
             assert.deepEqual(alarm.dimensions, { StateMachineArn: STATE_MACHINE });
-            assert.match(alarm.alarmDescription, /npm run compact -- --from/);
+            assert.match(alarm.alarmDescription, /The views stay complete/);
         }
+        assert.match(find("aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-compaction-failed").inputs.alarmDescription, /npm run compact -- --from/);
     });
 
     it("lets QuickSight's role read the compacted and tail tables the views now read", function () {

@@ -28,10 +28,28 @@ describe("compaction workflow definition (executed with aws-local-stepfunctions)
         const run = await twin.run({ task: "merge", scheduledTime: "2025-03-10T00:30:00Z" });
         assert.equal(run.error, undefined);
         assert.deepEqual(run.queries, [
+            "SELECT CAST(CAST(least(DATE '2025-03-01' + INTERVAL '30' DAY, DATE '2025-03-10') AS date) AS varchar) AS window_to",
             renderStatement("merge", { window_from: "2025-03-01", window_to: "2025-03-10" }),
-            "SELECT CAST(CAST(greatest(DATE '2025-03-01', DATE '2025-03-10' - INTERVAL '4' DAY) AS date) AS varchar) AS seam",
+            "SELECT CAST(CAST(greatest(DATE '2025-03-01', least(DATE '2025-03-10' + INTERVAL '1' DAY, DATE '2025-03-10' - INTERVAL '4' DAY)) AS date) AS varchar) AS seam",
             "ALTER TABLE events_tail SET TBLPROPERTIES ('projection.dt.range' = '2025-03-06,NOW')",
         ]);
+        assert.equal(twin.seam, "2025-03-06");
+    });
+
+    it("catches a seam far behind up in windows of 30 days, moving the seam after each", async function () {
+        twin.seam = "2025-01-01";
+        const run = await twin.run({ task: "merge", scheduledTime: "2025-03-10T00:30:00Z" });
+        assert.equal(run.error, undefined);
+        const merges = run.queries.filter((q) => q.startsWith("MERGE "));
+        assert.deepEqual(merges, [
+            renderStatement("merge", { window_from: "2025-01-01", window_to: "2025-01-31" }),
+            renderStatement("merge", { window_from: "2025-02-01", window_to: "2025-03-03" }),
+            renderStatement("merge", { window_from: "2025-03-04", window_to: "2025-03-10" }),
+        ]);
+        assert.deepEqual(
+            run.queries.filter((q) => q.startsWith("ALTER ")).map((q) => /'(\d{4}-\d{2}-\d{2}),NOW'/.exec(q)![1]),
+            ["2025-02-01", "2025-03-04", "2025-03-06"],
+        );
         assert.equal(twin.seam, "2025-03-06");
     });
 
@@ -46,7 +64,11 @@ describe("compaction workflow definition (executed with aws-local-stepfunctions)
     it("never moves the seam back: a late run of an older scheduled day keeps it", async function () {
         twin.seam = "2025-03-06";
         const run = await twin.run({ task: "merge", scheduledTime: "2025-03-08T00:30:00Z" });
-        assert.equal(run.queries[1], "SELECT CAST(CAST(greatest(DATE '2025-03-06', DATE '2025-03-08' - INTERVAL '4' DAY) AS date) AS varchar) AS seam");
+        assert.equal(run.queries[2], "SELECT CAST(CAST(greatest(DATE '2025-03-06', least(DATE '2025-03-08' + INTERVAL '1' DAY, DATE '2025-03-08' - INTERVAL '4' DAY)) AS date) AS varchar) AS seam");
+        assert.equal(twin.seam, "2025-03-06");
+        // A run for a day before the seam (a retry from long ago) merges nothing and keeps it.
+        const old = await twin.run({ task: "merge", scheduledTime: "2025-03-01T00:30:00Z" });
+        assert.equal(old.queries[1], renderStatement("merge", { window_from: "2025-03-06", window_to: "2025-03-01" }));
         assert.equal(twin.seam, "2025-03-06");
     });
 
@@ -59,7 +81,7 @@ describe("compaction workflow definition (executed with aws-local-stepfunctions)
     it("runs every query in the pipeline's workgroup and database", function () {
         const definition = buildCompactionDefinition({ database: TWIN_DATABASE, workgroup: TWIN_WORKGROUP, lookbackDays: 4 }) as { States: Record<string, any> };
         const athena = Object.values(definition.States).filter((s) => s.Resource === "arn:aws:states:::athena:startQueryExecution.sync");
-        assert.equal(athena.length, 5);
+        assert.equal(athena.length, 6);
         for (const state of athena) {
             assert.equal(state.Parameters.WorkGroup, TWIN_WORKGROUP);
             assert.deepEqual(state.Parameters.QueryExecutionContext, { Catalog: "AwsDataCatalog", Database: TWIN_DATABASE });

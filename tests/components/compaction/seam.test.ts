@@ -130,7 +130,7 @@ describe("the seam between the compacted table and the raw tail (deployed workfl
             await twin.deliver([event]);
             const failed = await twin.merge(day, /^MERGE /);
             assert.equal(failed.error?.name, "States.TaskFailed");
-            assert.equal(failed.queries.length, 3, "the failed query was tried three times (two retries)");
+            assert.equal(failed.queries.filter((q) => q.startsWith("MERGE ")).length, 3, "the failed query was tried three times (two retries)");
             assert.equal(twin.seam, "2025-03-28");
             assert.deepEqual(await seenOtherThanOnce(twin, [...events, event].map((e) => e.id)), {});
         }

@@ -18,7 +18,7 @@ describe("compaction SQL (components/analytics/sql/compaction/)", function () {
             ["compaction/athena/move_seam.sql", "compaction/athena/optimize.sql", "compaction/athena/vacuum.sql"],
         );
         const definition = JSON.stringify(buildCompactionDefinition({ database: "db", workgroup: "wg", lookbackDays: 4 }));
-        for (const statement of ["merge", "nextSeam", "moveSeam", "optimize", "vacuum"] as const) {
+        for (const statement of ["planWindow", "merge", "nextSeam", "moveSeam", "optimize", "vacuum"] as const) {
             assert.ok(definition.includes(COMPACTION_SQL[statement]), `the workflow names ${COMPACTION_SQL[statement]}`);
         }
     });
@@ -30,21 +30,22 @@ describe("compaction SQL (components/analytics/sql/compaction/)", function () {
         }
         assert.equal(statementText(COMPACTION_SQL.moveSeam), "ALTER TABLE events_tail SET TBLPROPERTIES ('projection.dt.range' = ':seam,NOW')");
         assert.deepEqual(statementParameters(statementText(COMPACTION_SQL.merge)), ["window_from", "window_to", "window_from", "window_to"]);
-        assert.deepEqual(statementParameters(statementText(COMPACTION_SQL.nextSeam)), ["window_from", "window_to", "lookback_days"]);
+        assert.deepEqual(statementParameters(statementText(COMPACTION_SQL.nextSeam)), ["window_from", "window_to", "scheduled_day", "lookback_days"]);
+        assert.deepEqual(statementParameters(statementText(COMPACTION_SQL.planWindow)), ["window_from", "window_days", "scheduled_day"]);
     });
 
     it("splices only days and whole numbers into the SQL", function () {
         assert.throws(() => renderStatement("merge", { window_from: "2025-01-01' OR '1", window_to: "2025-01-31" }), {
             message: `compaction statement parameter window_from: "2025-01-01' OR '1" is not a day written YYYY-MM-DD`,
         });
-        assert.throws(() => renderStatement("nextSeam", { window_from: "2025-01-01", window_to: "2025-01-31", lookback_days: "4 DAY" }), { message: /lookback_days: "4 DAY" is not a whole number of days/ });
+        assert.throws(() => renderStatement("nextSeam", { window_from: "2025-01-01", window_to: "2025-01-31", scheduled_day: "2025-02-01", lookback_days: "4 DAY" }), { message: /lookback_days: "4 DAY" is not a whole number of days/ });
         assert.throws(() => renderStatement("merge", { window_from: "2025-01-01" }), { message: /window_to: undefined/ });
     });
 
     it("escapes the statement as a States.Format template: quotes and braces with a backslash, one {} per parameter", function () {
         assert.equal(
-            statesFormat("nextSeam", { window_from: "$.window.from", window_to: "$.window.to" }, { lookback_days: "4" }),
-            "States.Format('SELECT CAST(CAST(greatest(DATE \\'{}\\', DATE \\'{}\\' - INTERVAL \\'4\\' DAY) AS date) AS varchar) AS seam', $.window.from, $.window.to)",
+            statesFormat("planWindow", { window_from: "$.window.from", scheduled_day: "$.window.day" }, { window_days: "30" }),
+            "States.Format('SELECT CAST(CAST(least(DATE \\'{}\\' + INTERVAL \\'30\\' DAY, DATE \\'{}\\') AS date) AS varchar) AS window_to', $.window.from, $.window.day)",
         );
         assert.throws(() => statesFormat("moveSeam", {}), { message: "compaction statement moveSeam needs seam" });
     });
