@@ -41,9 +41,9 @@ export function createCompaction(ctx: PartContext, { storage, athena }: { storag
         lifecycleRules: [{ id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } }],
     });
     const location = pulumi.interpolate`s3://${bucket.bucket}/${COMPACTED_PREFIX}/`;
-    // Glue writes the first metadata.json from this definition. Updating an Iceberg definition in
-    // place does not reach its metadata (docs/compaction.md, "What the table relies on"), so any
-    // change replaces the table, and its tail table with it, which starts the seam over.
+    // Glue writes the first metadata.json from this definition. An in-place update of an Iceberg
+    // definition may not reach that metadata (docs/compaction.md, "What the table relies on"), so
+    // any change replaces the table, and its tail table with it, which starts the seam over.
     const table = new aws.glue.CatalogTable(
         `${name}-compacted-table`,
         {
@@ -56,7 +56,9 @@ export function createCompaction(ctx: PartContext, { storage, athena }: { storag
     );
 
     // The lake table's twin whose projection starts at the seam; the workflow moves the start
-    // (docs/compaction.md, "The seam"), so Pulumi leaves that one property alone.
+    // (docs/compaction.md, "The seam"), so Pulumi leaves that one property alone. Any other change
+    // (event types, prefix, the compacted table's fingerprint) recreates it at the configured
+    // start: the views then read more raw days, never fewer, until the next merge catches up.
     const tailTable = new aws.glue.CatalogTable(
         `${name}-tail-table`,
         {
