@@ -6,7 +6,7 @@ import { readSql, VIEWS } from "../components/analytics/sql";
 import { DEFAULT_LAKE_PREFIX } from "../components/lake/layout";
 import { duckdbType, Field, LAKE_COLUMNS, LAKE_PARTITION_KEYS } from "../components/analytics/schema";
 import { EVENTS_TABLE } from "../components/analytics/sql";
-import { COMPACTED_TABLE, COMPACTION_SQL, TAIL_TABLE, viewSql } from "../components/compaction/sql";
+import { COMPACTED_TABLE, COMPACTION_SQL, TAIL_TABLE } from "../components/compaction/sql";
 import { parseObjectKey } from "../components/lake/layout";
 import { LocalLake } from "../lib/lakeStore";
 import { attachLayer, EventFile, LAYER, layerFile, scanPartitions, sqlString, uncompactedFiles } from "./layer";
@@ -110,10 +110,11 @@ export async function loadEvents(connection: DuckDBConnection, files: EventFile[
 }
 
 /**
- * The relations the views read, with the DuckDB stand-ins of sql/duckdb/compat.sql: every event of
- * the lake as the table `events`, or, when the lake has a compacted layer that fits (report/layer.ts),
- * the layer's compacted table and the raw tail it lacks, which the views read through
- * lake_events.sql exactly as deployed with compaction on. Returns how many files were read.
+ * Every event of the lake as the table `events` the views read: from the lake's files, or, when the
+ * lake has a compacted layer that fits (report/layer.ts), from the layer's compacted table and the
+ * raw tail it lacks, put together by lake_events.sql as deployed with compaction on. Materialised
+ * once rather than inlined into each view as Athena gets it: the metric queries read a view several
+ * times. Returns how many event files were read.
  */
 async function loadRelations(connection: DuckDBConnection, lakeDir: string, lakePrefix: string, options: OpenLakeOptions): Promise<{ source: LakeDatabase["source"]; filesRead: number }> {
     const layer = layerFile(lakeDir, lakePrefix);
@@ -122,8 +123,7 @@ async function loadRelations(connection: DuckDBConnection, lakeDir: string, lake
         const { files } = await uncompactedFiles(connection, lakeDir, lakePrefix, scanPartitions(lakeDir, lakePrefix));
         await loadEvents(connection, files, TAIL_TABLE);
         await connection.run(`CREATE VIEW ${COMPACTED_TABLE} AS SELECT * FROM ${LAYER}.${COMPACTED_TABLE}`);
-        // Every event once, under the lake table's name too, for whoever queries the database.
-        await connection.run(`CREATE VIEW ${EVENTS_TABLE} AS ${readSql(COMPACTION_SQL.lakeEvents)}`);
+        await connection.run(`CREATE TABLE ${EVENTS_TABLE} AS ${readSql(COMPACTION_SQL.lakeEvents)}`);
         return { source: "compacted", filesRead: files.length };
     }
     const files = await eventFiles(new LocalLake(lakeDir), lakePrefix);
@@ -131,10 +131,7 @@ async function loadRelations(connection: DuckDBConnection, lakeDir: string, lake
     return { source: "raw", filesRead: files.length };
 }
 
-/**
- * Loads the lake into an in-memory DuckDB (loadRelations) and creates every view of
- * components/analytics/sql over it.
- */
+/** Loads the lake into an in-memory DuckDB (loadRelations) and creates every view of components/analytics/sql over it. */
 export async function openLake(lakeDir: string, lakePrefix = DEFAULT_LAKE_PREFIX, options: OpenLakeOptions = {}): Promise<LakeDatabase> {
     const instance = await DuckDBInstance.create(":memory:");
     const connection = await instance.connect();
@@ -142,7 +139,7 @@ export async function openLake(lakeDir: string, lakePrefix = DEFAULT_LAKE_PREFIX
         await connection.run(readSql("duckdb/compat.sql"));
         const { source, filesRead } = await loadRelations(connection, lakeDir, lakePrefix, options);
         for (const view of VIEWS) {
-            await connection.run(`CREATE VIEW ${view.name} AS ${viewSql(view, source === "compacted")}`);
+            await connection.run(`CREATE VIEW ${view.name} AS ${readSql(view.file)}`);
         }
         const types = await query(connection, `SELECT type, count(*) AS events FROM ${EVENTS_TABLE} GROUP BY type ORDER BY type`);
         return {
