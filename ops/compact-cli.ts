@@ -3,6 +3,7 @@
  *   deployed stack:  npm run compact -- --from 2024-01-01 --to 2024-01-31 [--state-machine-arn ARN] [--wait]
  *   local lake:      npm run compact -- --lake .lake [--from DAY --to DAY]
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { compactionStateMachineArn } from "../components/compaction/definition";
@@ -66,6 +67,9 @@ export async function main(argv: string[], io: CliIo, sfn: SfnFactory = (region)
         const print = (text: string, json: unknown) => io.stdout.write(flags.json ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);
         if (flags.lake !== undefined) {
             const lakeDir = path.resolve(io.cwd, flags.lake);
+            if (!fs.existsSync(lakeDir)) {
+                throw new Error(`No lake at ${flags.lake}: pass --lake DIR, the folder that stands for the bucket (events are under DIR/${flags.prefix}/).`);
+            }
             const result = await compactLake(lakeDir, validateLakePrefix(flags.prefix, "--prefix"), { ...window, sleep: io.sleep, now: () => io.now().getTime() });
             print(describeLocal(result, lakeDir), result);
             return 0;

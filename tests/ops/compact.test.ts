@@ -96,7 +96,10 @@ describe("npm run compact against the deployed stack", function () {
         await assert.rejects(main(["--from", "2025-01-01", "--to", "2025-01-02", "--state-machine-arn", COMPACTION], testIo(), fakeSfn("SUCCEEDED", 0, "StateMachineDoesNotExist").factory), {
             message: `${COMPACTION} does not exist: is compaction: true set in the stack, and is it deployed?`,
         });
-        await assert.rejects(main(["--lake", ".lake", "--prefix", "/bad"], testIo(), sfn.factory), { name: "PipelineConfigError", message: /^Invalid --prefix "\/bad"/ });
+        await assert.rejects(main(["--lake", "no-such-lake"], testIo(), sfn.factory), {
+            message: "No lake at no-such-lake: pass --lake DIR, the folder that stands for the bucket (events are under DIR/events/).",
+        });
+        await assert.rejects(main(["--lake", ".", "--prefix", "/bad"], testIo(), sfn.factory), { name: "PipelineConfigError", message: /^Invalid --prefix "\/bad"/ });
     });
 
     it("names executions within Step Functions' 80 characters, and takes both days of a window or neither", function () {
