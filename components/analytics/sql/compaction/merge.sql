@@ -1,7 +1,8 @@
 -- Moves the lake's events with `dt` from :window_from to :window_to (inclusive) into the compacted
 -- table, each event once however often a window is merged: an event already there matches and is
 -- left alone, and copies of one id inside the window are reduced to one first, since MERGE would
--- insert every unmatched source row. The target is narrowed to the window's days, where the only
+-- insert every unmatched source row (and Athena refuses a MERGE in which one target row matches
+-- several source rows). The target is narrowed to the window's days, where the only
 -- possible match of an event lies (its day is part of its key), so the engine reads only those
 -- partitions. Athena engine 3 and DuckDB run this same text.
 -- https://docs.aws.amazon.com/athena/latest/ug/merge-into-statement.html
