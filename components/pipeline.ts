@@ -121,7 +121,7 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
             routing = createRouting(ctx, { storage, workflow });
             ingestion = createWebhookIngestion(ctx, { storage, routing });
         } else {
-            ingestion = createEventDestination(ctx);
+            ingestion = createEventDestination(ctx, { storage });
             routing = createRouting(ctx, { storage, workflow, partnerEventSourceName: ingestion.eventSourceName });
         }
         const analytics = createAnalytics(ctx, { storage });

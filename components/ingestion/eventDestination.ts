@@ -5,10 +5,10 @@
  * part is reachable from the internet, and there is no signature to check: the events come through
  * AWS's own partner delivery. https://docs.stripe.com/event-destinations/eventbridge
  */
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as stripe from "@pulumi/stripe";
 import { PartContext } from "../context";
+import { Storage } from "../storage";
 import { EVENTBRIDGE_UNSUPPORTED_EVENT_TYPES } from "./settings";
 
 export interface EventBridgeIngestion {
@@ -42,9 +42,10 @@ export function partnerEventSourceName(eventSourceArn: string | undefined): stri
  * Stripe event, as the webhook endpoint would post it) rendered with `stripeApiVersion`, delivered
  * to EventBridge in the deploying account and region.
  */
-export function createEventDestination(ctx: PartContext): EventBridgeIngestion {
+export function createEventDestination(ctx: PartContext, { storage }: { storage: Storage }): EventBridgeIngestion {
     const { name, settings, parent } = ctx;
-    const region = aws.getRegionOutput({}, { parent });
+    // The region of the pipeline's own queue (arn:<partition>:sqs:<region>:...) is the one its provider deploys to; saves an aws.getRegion call.
+    const region = storage.deadLetterQueue.arn.apply((arn) => arn.split(":")[3]);
     const eventDestination = new stripe.V2CoreEventDestination(
         `${name}-event-destination`,
         {
@@ -53,7 +54,7 @@ export function createEventDestination(ctx: PartContext): EventBridgeIngestion {
             // What a family wildcard covers but Stripe cannot send to EventBridge (an exact one is refused in settings).
             enabledEvents: settings.eventTypes.enabledEvents.filter((type) => !EVENTBRIDGE_UNSUPPORTED_EVENT_TYPES.includes(type)),
             snapshotApiVersion: settings.stripeApiVersion,
-            amazonEventbridges: [{ awsAccountId: ctx.accountId, awsRegion: region.region }],
+            amazonEventbridges: [{ awsAccountId: ctx.accountId, awsRegion: region }],
             description: stripeDescription(name),
         },
         { parent },
