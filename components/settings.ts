@@ -61,8 +61,8 @@ export function resolveSettings(name: string, args: StripeAnalyticsPipelineArgs)
     const common = resolveCommonSettings(name, args, checks);
     const storage = resolveStorageSettings(args, checks);
     const workflow = resolveWorkflowSettings(args, checks);
-    const routing = resolveRoutingSettings(args, checks);
     const ingestion = resolveIngestionSettings(args, checks);
+    const routing = resolveRoutingSettings(args, checks, ingestion?.ingestion);
     const analytics = resolveAnalyticsSettings(args, checks, routing?.eventTypes);
     const compaction = resolveCompactionSettings(args, checks, routing?.retryMaximumEventAgeSeconds);
     const monitoring = resolveMonitoringSettings(args, checks);
