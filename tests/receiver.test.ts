@@ -4,7 +4,7 @@ import * as assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { createReceiver, MAX_STATE_INPUT_BYTES, parseSigningSecrets, type PublishResult, type ReceiverLogLine, type ReceiverOptions, type ReceiverResponse, stateInputBytes } from "../components/receiver/handler";
-import { MAX_BODY_BYTES, parseSignatureHeader, WebhookVerifier } from "../components/receiver/verify";
+import { MAX_BODY_BYTES, MAX_SIGNATURE_HEADER_LENGTH, parseSignatureHeader, WebhookVerifier } from "../components/receiver/verify";
 import { EVENT_SOURCE, objectKey } from "../components/lake/layout";
 import {
     functionUrlEvent,
@@ -51,6 +51,28 @@ function harness(overrides: Partial<ReceiverOptions> = {}) {
 }
 
 const bodyOf = (response: ReceiverResponse): Record<string, unknown> => JSON.parse(response.body ?? "");
+
+/**
+ * A header string that counts the characters the parser examines: indexOf counts what it scans,
+ * charCodeAt and slice what they read. The parser's work is then measured, not timed.
+ */
+class CountingHeader extends String {
+    examined = 0;
+    override indexOf(search: string, from = 0): number {
+        const found = super.indexOf(search, from);
+        this.examined += (found < 0 ? this.length : found + search.length) - from;
+        return found;
+    }
+    override charCodeAt(index: number): number {
+        this.examined += 1;
+        return super.charCodeAt(index);
+    }
+    override slice(start?: number, end?: number): string {
+        const text = super.slice(start, end);
+        this.examined += text.length;
+        return text;
+    }
+}
 
 /** Asserts a 4xx with the given log code, nothing published or archived, and an error body that names the problem. */
 function assertRejected(h: ReturnType<typeof harness>, response: ReceiverResponse, status: number, code: string, message: RegExp): void {
@@ -498,6 +520,37 @@ describe("receiver", function () {
             assert.equal(response.statusCode, 500);
             assert.deepEqual(bodyOf(response), { error: "internal error; Stripe will retry" });
             assert.deepEqual([h.lines[0].level, h.lines[0].code, h.lines[0].error], ["error", "internal_error", "RangeError: clock unavailable"]);
+        });
+    });
+
+    describe("the Stripe-Signature header parser", function () {
+        it("refuses a 1 MB header of commas without reading it", async function () {
+            const header = new CountingHeader(",".repeat(1024 * 1024));
+            assert.equal(parseSignatureHeader(header as unknown as string), undefined);
+            assert.equal(header.examined, 0);
+            const h = harness();
+            const response = await h.receive(functionUrlEvent(stripeEventBody(), { headers: { "stripe-signature": ",".repeat(1024 * 1024) } }));
+            assertRejected(h, response, 400, "malformed_signature", /not of the form t=<unix seconds>,v1=<hex signature>/);
+        });
+
+        it("reads each character of a header up to the cap a bounded number of times", function () {
+            const v1 = `v1=${"ab".repeat(32)}`;
+            for (const shape of [",", "=", ",=", "==,", "t", " ", "v1=,", `${v1},`, `t=${NOW},`]) {
+                const text = shape.repeat(Math.ceil(MAX_SIGNATURE_HEADER_LENGTH / shape.length)).slice(0, MAX_SIGNATURE_HEADER_LENGTH);
+                const header = new CountingHeader(text);
+                parseSignatureHeader(header as unknown as string);
+                assert.ok(header.examined <= 3 * text.length, `${JSON.stringify(shape)}: ${header.examined} characters examined for ${text.length}`);
+            }
+        });
+
+        it("accepts a header of exactly the cap and refuses one character more", async function () {
+            const body = stripeEventBody();
+            const signed = signatureHeader(body);
+            const padded = (length: number) => `${signed},v0=${"0".repeat(length - signed.length - 4)}`;
+            assert.equal((await harness().receive(functionUrlEvent(body, { headers: { "stripe-signature": padded(MAX_SIGNATURE_HEADER_LENGTH) } }))).statusCode, 200);
+            const h = harness();
+            const response = await h.receive(functionUrlEvent(body, { headers: { "stripe-signature": padded(MAX_SIGNATURE_HEADER_LENGTH + 1) } }));
+            assertRejected(h, response, 400, "malformed_signature", /not of the form/);
         });
     });
 
