@@ -1,11 +1,24 @@
 import { selectEventTypes } from "../components/events/eventTypes";
+import { STRIPE_EVENT_TYPES } from "../components/events/catalog.generated";
 import { buildEventPattern } from "../components/routing/eventPattern";
 import * as assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { createReceiver, MAX_STATE_INPUT_BYTES, parseSigningSecrets, type PublishResult, type ReceiverLogLine, type ReceiverOptions, type ReceiverResponse, stateInputBytes } from "../components/receiver/handler";
 import { MAX_BODY_BYTES, MAX_SIGNATURE_HEADER_LENGTH, parseSignatureHeader, WebhookVerifier } from "../components/receiver/verify";
-import { EVENT_SOURCE, objectKey } from "../components/lake/layout";
+import {
+    EVENT_SOURCE,
+    MAX_EVENT_ID_LENGTH,
+    MAX_EVENT_TYPE_LENGTH,
+    MAX_LAKE_PREFIX_LENGTH,
+    MAX_LOCAL_NAME_BYTES,
+    MAX_OBJECT_KEY_BYTES,
+    objectKey,
+    validateLakePrefix,
+} from "../components/lake/layout";
 import {
     functionUrlEvent,
     NOW,
@@ -520,6 +533,69 @@ describe("receiver", function () {
             assert.equal(response.statusCode, 500);
             assert.deepEqual(bodyOf(response), { error: "internal error; Stripe will retry" });
             assert.deepEqual([h.lines[0].level, h.lines[0].code, h.lines[0].error], ["error", "internal_error", "RangeError: clock unavailable"]);
+        });
+    });
+
+    describe("refusing what the lake cannot hold, before answering 200", function () {
+        it("answers 400 to an event id longer than the lake's keys hold, and publishes one at the longest", async function () {
+            const h = harness();
+            const longest = `evt_${"a".repeat(MAX_EVENT_ID_LENGTH - 4)}`;
+            assert.equal((await h.receive(signedDelivery(stripeEventBody({ id: longest })))).statusCode, 200);
+            assert.equal(h.published[0][0].DetailType, "checkout.session.completed");
+            for (const id of [`${longest}b`, `evt_${"a".repeat(255)}`]) {
+                const refused = harness();
+                const response = await refused.receive(signedDelivery(stripeEventBody({ id })));
+                assertRejected(refused, response, 400, "event_id_too_long", /^the event id is longer than 200 characters, more than the lake's keys hold$/);
+            }
+        });
+
+        it("answers 400 to an event type longer than EventBridge takes, and publishes one at the longest", async function () {
+            const h = harness();
+            const longest = `invoice.${"p".repeat(MAX_EVENT_TYPE_LENGTH - 8)}`;
+            assert.equal((await h.receive(signedDelivery(stripeEventBody({ type: longest })))).statusCode, 200);
+            assert.equal(h.published[0][0].DetailType, longest);
+            for (const type of [`${longest}d`, `invoice.${"p".repeat(2000)}`]) {
+                const refused = harness();
+                const response = await refused.receive(signedDelivery(stripeEventBody({ type })));
+                assertRejected(refused, response, 400, "event_type_too_long", /^the event type is longer than 128 characters, more than EventBridge and the lake take$/);
+            }
+        });
+
+        it("keeps the type cap well above every type Stripe sends", function () {
+            const longest = Math.max(...STRIPE_EVENT_TYPES.map((type) => type.length));
+            assert.equal(longest, 70, "the catalog's longest type changed: check MAX_EVENT_TYPE_LENGTH's margin in lake/layout.ts");
+            assert.ok(longest * 1.5 < MAX_EVENT_TYPE_LENGTH);
+        });
+
+        it("keeps the longest accepted id, type and prefix within S3's 1,024-byte key and a 255-byte local file name", function () {
+            assert.equal(MAX_OBJECT_KEY_BYTES, 1024);
+            const id = `evt_${"i".repeat(MAX_EVENT_ID_LENGTH - 4)}`;
+            const type = `a.${"t".repeat(MAX_EVENT_TYPE_LENGTH - 2)}`;
+            const prefix = ["p".repeat(MAX_LOCAL_NAME_BYTES), "q".repeat(MAX_LOCAL_NAME_BYTES), "r".repeat(MAX_LAKE_PREFIX_LENGTH - 2 * MAX_LOCAL_NAME_BYTES - 2)].join("/");
+            assert.equal(validateLakePrefix(prefix), prefix);
+            const key = objectKey(prefix, { id, type, created: 253402300799 });
+            assert.equal(Buffer.byteLength(key), MAX_OBJECT_KEY_BYTES);
+            // A longer prefix, segment, id or type is refused before it can make a longer key.
+            assert.throws(() => validateLakePrefix(`${prefix}r`), /at most 670 characters, with no segment over 255/);
+            assert.throws(() => validateLakePrefix("s".repeat(MAX_LOCAL_NAME_BYTES + 1)), /no segment over 255/);
+            assert.throws(() => objectKey(prefix, { id: `${id}i`, type, created: 0 }), /Refusing to build a lake key/);
+            assert.throws(() => objectKey(prefix, { id, type: `${type}t`, created: 0 }), /Refusing to build a lake key/);
+
+            // Every segment is a folder or a file of the local lake, the file also under the name the
+            // atomic write gives it first (`<file>.<uuid>.tmp`): the file system takes each of them.
+            const fileName = `${id}.json`;
+            const temporary = `${fileName}.${randomUUID()}.tmp`;
+            assert.ok(Buffer.byteLength(temporary) <= MAX_LOCAL_NAME_BYTES, `${Buffer.byteLength(temporary)} bytes`);
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lake-names-"));
+            try {
+                const folder = path.join(dir, ...key.split("/").slice(0, -1));
+                fs.mkdirSync(folder, { recursive: true });
+                fs.writeFileSync(path.join(folder, temporary), "{}");
+                fs.renameSync(path.join(folder, temporary), path.join(folder, fileName));
+                assert.deepEqual(fs.readdirSync(folder), [fileName]);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
         });
     });
 

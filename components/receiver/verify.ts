@@ -8,7 +8,7 @@
  * with an old and a new secret during a rotation.
  */
 import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from "node:crypto";
-import { EVENT_ID_PATTERN, EVENT_TYPE_PATTERN } from "../lake/layout";
+import { EVENT_ID_PATTERN, EVENT_TYPE_PATTERN, MAX_EVENT_ID_LENGTH, MAX_EVENT_TYPE_LENGTH } from "../lake/layout";
 
 /** Stripe's own default tolerance between the signature timestamp and now. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -73,7 +73,9 @@ export interface Rejected {
         | "future_timestamp"
         | "signature_mismatch"
         | "body_not_json"
-        | "not_a_stripe_event";
+        | "not_a_stripe_event"
+        | "event_id_too_long"
+        | "event_type_too_long";
     message: string;
 }
 
@@ -154,16 +156,21 @@ export function parseSignatureHeader(header: string): ParsedSignatureHeader | un
     return timestamp === undefined || signatures.length === 0 ? undefined : { timestamp: Number(timestamp), signatures };
 }
 
-/** The first way `value` falls short of a Stripe event, or undefined when it is one. */
-export function stripeEventProblem(value: unknown): string | undefined {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return "it is not a JSON object";
+/** The first way `value` falls short of a Stripe event the lake can hold, or undefined when it is one. */
+export function stripeEventRejection(value: unknown): Rejected | undefined {
+    const notAnEvent = (problem: string) => reject("not_a_stripe_event", `the request body is not a Stripe event: ${problem}`);
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return notAnEvent("it is not a JSON object");
     const e = value as Record<string, unknown>;
-    if (typeof e.id !== "string" || !EVENT_ID_PATTERN.test(e.id)) return "`id` is not an event id (evt_...)";
-    if (typeof e.type !== "string" || !EVENT_TYPE_PATTERN.test(e.type)) return "`type` is not an event type (such as invoice.paid)";
-    if (typeof e.created !== "number" || !Number.isInteger(e.created) || e.created < 0 || e.created > MAX_CREATED) return "`created` is not a unix timestamp";
+    if (typeof e.id !== "string" || !EVENT_ID_PATTERN.test(e.id)) return notAnEvent("`id` is not an event id (evt_...)");
+    if (e.id.length > MAX_EVENT_ID_LENGTH) return reject("event_id_too_long", `the event id is longer than ${MAX_EVENT_ID_LENGTH} characters, more than the lake's keys hold`);
+    if (typeof e.type !== "string" || !EVENT_TYPE_PATTERN.test(e.type)) return notAnEvent("`type` is not an event type (such as invoice.paid)");
+    if (e.type.length > MAX_EVENT_TYPE_LENGTH) {
+        return reject("event_type_too_long", `the event type is longer than ${MAX_EVENT_TYPE_LENGTH} characters, more than EventBridge and the lake take`);
+    }
+    if (typeof e.created !== "number" || !Number.isInteger(e.created) || e.created < 0 || e.created > MAX_CREATED) return notAnEvent("`created` is not a unix timestamp");
     const data = e.data as Record<string, unknown> | null | undefined;
     if (typeof data !== "object" || data === null || typeof data.object !== "object" || data.object === null || Array.isArray(data.object)) {
-        return "`data.object` is not an object";
+        return notAnEvent("`data.object` is not an object");
     }
     return undefined;
 }
@@ -256,8 +263,8 @@ export class WebhookVerifier {
         } catch {
             return reject("body_not_json", "the request body is not JSON");
         }
-        const problem = stripeEventProblem(event);
-        if (problem) return reject("not_a_stripe_event", `the request body is not a Stripe event: ${problem}`);
+        const rejection = stripeEventRejection(event);
+        if (rejection) return rejection;
         return { ok: true, event: event as StripeEvent, detail, bytes };
     }
 
