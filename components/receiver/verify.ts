@@ -30,6 +30,19 @@ export const MAX_BODY_BYTES = 6 * 1024 * 1024;
  */
 export const MAX_SIGNATURE_HEADER_LENGTH = 1024;
 
+/**
+ * Deepest nesting of arrays and objects accepted in a body. Stripe's events are far shallower:
+ * the deepest resource in Stripe's own API fixtures (stripe/openapi, openapi/fixtures3.json: an
+ * invoice) nests 9 levels, 11 inside an event. After the 200 the event must survive every JSON
+ * reader and writer on its way: EventBridge's PutEvents processes at most 1,000 levels
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html); Jackson, if
+ * Step Functions reads and writes with its default constraints (unverified), stops at 1,000
+ * (https://github.com/FasterXML/jackson-core/wiki/StreamReadConstraints); the local twin's
+ * aws-local-stepfunctions ran out of stack between 3,000 and 4,000 levels. 64 is almost six
+ * times Stripe's depth and more than fifteen times below the lowest of those.
+ */
+export const MAX_JSON_DEPTH = 64;
+
 /** Last second of year 9999: beyond it the lake's `dt=YYYY-MM-DD` partition stops being a date. */
 const MAX_CREATED = 253402300799;
 
@@ -57,6 +70,8 @@ export interface Verified {
     detail: string;
     /** UTF-8 size of `detail`, the raw body's size. */
     bytes: number;
+    /** The most bytes `detail` can take inside Step Functions: see `escapedJsonBytes`. */
+    escapedBytes: number;
 }
 
 /** Why a request was refused; `message` is fixed text, never the payload, a header or a secret. */
@@ -73,6 +88,7 @@ export interface Rejected {
         | "future_timestamp"
         | "signature_mismatch"
         | "body_not_json"
+        | "body_too_deep"
         | "not_a_stripe_event"
         | "event_id_too_long"
         | "event_type_too_long";
@@ -175,6 +191,55 @@ export function stripeEventRejection(value: unknown): Rejected | undefined {
     return undefined;
 }
 
+/**
+ * One pass over the UTF-8 bytes of a JSON text, without recursion or allocation: -1 as soon as
+ * arrays and objects nest deeper than `maxDepth` (brackets inside strings do not count), else what
+ * escaping the text once more as a JSON string adds: one byte per quote and per backslash. It costs
+ * about what the HMAC costs, half a JSON.parse; the body is scanned before it is parsed.
+ */
+export function scanJson(bytes: Uint8Array, maxDepth = MAX_JSON_DEPTH): number {
+    let depth = 0;
+    let escapes = 0;
+    const n = bytes.length;
+    for (let i = 0; i < n; i++) {
+        const c = bytes[i];
+        // Whitespace first: it is most of a pretty-printed body outside its strings.
+        if (c <= 0x20) continue;
+        if (c === 0x22) {
+            for (i++; i < n; i++) {
+                const d = bytes[i];
+                if (d === 0x22) break;
+                if (d === 0x5c) {
+                    // The escaped byte cannot end the string; an escaped quote or backslash is escaped again too.
+                    i++;
+                    escapes += bytes[i] === 0x22 || bytes[i] === 0x5c ? 2 : 1;
+                }
+            }
+            escapes += 2;
+        } else if (c === 0x5b || c === 0x7b) {
+            if (++depth > maxDepth) return -1;
+        } else if (c === 0x5d || c === 0x7d) {
+            depth--;
+        }
+    }
+    return escapes;
+}
+
+/**
+ * The most UTF-8 bytes a JSON text can take inside Step Functions, or -1 when it nests deeper than
+ * MAX_JSON_DEPTH. EventBridge and Step Functions re-serialise it, and nothing says either keeps
+ * non-ASCII characters as they are: at worst each UTF-16 unit becomes a 6-byte `\uXXXX`. A task
+ * that embeds it as a JSON string (States.JsonToString into an S3 Body or an SQS MessageBody)
+ * escapes every quote and backslash once more, the one of each `\uXXXX` included: 7 bytes per
+ * non-ASCII unit. That growth is bounded without counting: a character of k UTF-8 bytes and u
+ * UTF-16 units adds k - u to `bytes - utf16Length` and grows by 7u - k, at most 5 per byte it adds
+ * (2-byte characters: 5 for 1, 4-byte ones: 10 for 2, exact; 3-byte ones: 4 for 2, generous).
+ */
+export function escapedJsonBytes(bytes: Uint8Array, utf16Length: number): number {
+    const escapes = scanJson(bytes);
+    return escapes < 0 ? -1 : bytes.length + escapes + 5 * (bytes.length - utf16Length);
+}
+
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const encoder = new TextEncoder();
 
@@ -218,8 +283,8 @@ export class WebhookVerifier {
     }
 
     /**
-     * Verifies and parses one request: body size, header, timestamp, signature, then encoding, JSON
-     * and the event's shape. The timestamp is checked before any hashing, so stale replays cost no
+     * Verifies and parses one request: body size, header, timestamp, signature, then encoding,
+     * nesting, JSON and the event's shape. The timestamp is checked before any hashing, so stale replays cost no
      * HMAC; the body is decoded and parsed only once it is known to come from Stripe.
      */
     verify(request: SignedRequest, nowSeconds: number): Verification {
@@ -257,6 +322,9 @@ export class WebhookVerifier {
                 return reject("body_not_utf8", "the request body is not UTF-8 text");
             }
         }
+        // Before parsing: a body too deep for the pipeline is refused without being parsed.
+        const escapedBytes = escapedJsonBytes(signed, detail.length);
+        if (escapedBytes < 0) return reject("body_too_deep", `the request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels, more than the pipeline stores`);
         let event: unknown;
         try {
             event = JSON.parse(detail);
@@ -265,7 +333,7 @@ export class WebhookVerifier {
         }
         const rejection = stripeEventRejection(event);
         if (rejection) return rejection;
-        return { ok: true, event: event as StripeEvent, detail, bytes };
+        return { ok: true, event: event as StripeEvent, detail, bytes, escapedBytes };
     }
 
     private matches(header: ParsedSignatureHeader, payload: Buffer): boolean {
