@@ -4,14 +4,15 @@
  * when it is too big for the state machine. Every request ends in one JSON log line.
  *
  * `createReceiver` uses no AWS SDK: it gets `publish` and `archiveOversize` as functions, so tests
- * and the local pipeline run the same code as Lambda. `handler` wires it to the AWS SDK.
+ * and the local pipeline run the same code as Lambda. `handler` wires it to the AWS SDK's
+ * EventBridge client, to its S3 client once an oversize event needs it, and reads the signing
+ * secret with one signed request (secrets.ts): only what every request needs is loaded up front.
  */
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsResponse } from "@aws-sdk/client-eventbridge";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { DEFAULT_LAKE_PREFIX, EVENT_SOURCE, objectKey } from "../lake/layout";
 import { matchesEventPattern } from "../routing/eventPattern";
+import { getSecretString } from "./secrets";
 import { DEFAULT_TOLERANCE_SECONDS, WebhookVerifier, type Verified } from "./verify";
 
 /** Environment variables the component sets on the function; the handler reads nothing else. */
@@ -297,19 +298,21 @@ function readEnvironment(): Record<keyof typeof RECEIVER_ENV, string> {
 
 async function initialise(): Promise<Receiver> {
     const env = readEnvironment();
-    const secretsManager = new SecretsManagerClient({});
     const eventBridge = new EventBridgeClient({});
-    const s3 = new S3Client({});
-    const readSecrets = async (): Promise<string[]> => {
-        const secret = await secretsManager.send(new GetSecretValueCommand({ SecretId: env.signingSecretArn }));
-        return parseSigningSecrets(secret.SecretString ?? "");
-    };
+    let putObject: ((key: string, body: string) => Promise<unknown>) | undefined;
+    const readSecrets = async (): Promise<string[]> => parseSigningSecrets(await getSecretString(env.signingSecretArn));
     return createReceiver({
         signingSecrets: await readSecrets(),
         reloadSigningSecrets: readSecrets,
         publish: (entries) => eventBridge.send(new PutEventsCommand({ Entries: entries })),
         archiveOversize: async (key, body) => {
-            await s3.send(new PutObjectCommand({ Bucket: env.lakeBucket, Key: key, Body: body, ContentType: "application/json" }));
+            // Only oversize events need S3, and its client took a third of the cold start: it is loaded for the first of them.
+            if (!putObject) {
+                const { PutObjectCommand, S3Client } = require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3");
+                const s3 = new S3Client({});
+                putObject = (Key, Body) => s3.send(new PutObjectCommand({ Bucket: env.lakeBucket, Key, Body, ContentType: "application/json" }));
+            }
+            await putObject(key, body);
         },
         eventBusName: env.eventBusName,
         source: env.eventSource,
@@ -321,7 +324,7 @@ async function initialise(): Promise<Receiver> {
 let receiver: Promise<Receiver> | undefined;
 
 /**
- * Lambda entry point. The clients and the signing secrets are loaded once per cold start; a start
+ * Lambda entry point. The EventBridge client and the signing secrets are loaded once per cold start; a start
  * that fails (secret not readable yet, bad configuration) answers 500, so Stripe retries, and the
  * next invocation starts again instead of reusing the failure.
  */
