@@ -284,8 +284,9 @@ export class WebhookVerifier {
 
     /**
      * Verifies and parses one request: body size, header, timestamp, signature, then encoding,
-     * nesting, JSON and the event's shape. The timestamp is checked before any hashing, so stale replays cost no
-     * HMAC; the body is decoded and parsed only once it is known to come from Stripe.
+     * nesting, JSON and the event's shape. The timestamp is checked before any hashing, so stale
+     * replays cost no HMAC; the body is decoded, scanned and parsed only once it is known to come
+     * from Stripe.
      */
     verify(request: SignedRequest, nowSeconds: number): Verification {
         const { body, isBase64Encoded, signatureHeader } = request;
