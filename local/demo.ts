@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { objectKey } from "../components/lake/layout";
 import { EVENT_SOURCE, matchesEventPattern } from "../components/routing/eventPattern";
 import { MAX_STATE_INPUT_BYTES, stateInputBytes } from "../components/receiver/handler";
+import { escapedJsonBytes } from "../components/receiver/verify";
 import { demoDeliveries, Delivery } from "../fixtures/samples";
 import { signatureHeader } from "../fixtures/stripeWebhooks";
 import { CliIo, defineCommand, runMain, UsageError } from "../lib/cli";
@@ -74,7 +75,8 @@ export function expectedOutcome(delivery: Delivery, settings: LocalStackConfig["
         : toEventBridgeEvent({ Source: EVENT_SOURCE, DetailType: delivery.event.type, Detail: JSON.stringify(delivery.event), Time: new Date(delivery.event.created * 1000) });
     if (!matchesEventPattern(localRulePattern(settings), event)) return "ignored";
     if (eventBridge) return Buffer.byteLength(JSON.stringify(event)) > MAX_STATE_INPUT_BYTES ? "parked" : "stored";
-    return stateInputBytes(Buffer.byteLength(payloadOf(delivery)), delivery.event.type, EVENT_SOURCE) > MAX_STATE_INPUT_BYTES ? "oversize" : "stored";
+    const payload = payloadOf(delivery);
+    return stateInputBytes(escapedJsonBytes(Buffer.from(payload), payload.length), delivery.event.type, EVENT_SOURCE) > MAX_STATE_INPUT_BYTES ? "oversize" : "stored";
 }
 
 export interface DemoResult {
