@@ -61,6 +61,8 @@ export function readPipelineConfig(read: ConfigReader): PipelineConfig {
             analyticsMetrics: read.object<string[]>("analyticsMetrics"),
             analyticsStartDate: read.string("analyticsStartDate"),
             athenaResultsExpirationDays: read.number("athenaResultsExpirationDays"),
+            mrrCouponDurations: read.object<string[]>("mrrCouponDurations"),
+            cancellationChurn: read.string("cancellationChurn"),
             quicksightPrincipalArn: quickSightPrincipal(read),
             quicksightManifestDataSet: read.boolean("quicksightManifestDataSet"),
             quicksightRefreshInterval: read.string("quicksightRefreshInterval"),

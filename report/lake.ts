@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DuckDBConnection, DuckDBInstance, DuckDBTypeId } from "@duckdb/node-api";
+import { DEFAULT_METRIC_SETTINGS, METRIC_SETTINGS_VIEW, MetricSettings, metricSettingsSql } from "../components/analytics/metricSettings";
 import { readSql, VIEWS } from "../components/analytics/sql";
 import { DEFAULT_LAKE_PREFIX } from "../components/lake/layout";
 import { duckdbType, Field, LAKE_COLUMNS, LAKE_PARTITION_KEYS } from "../components/analytics/schema";
@@ -15,7 +16,17 @@ export interface LakeDatabase {
     /** Event types with at least one event in the lake, sorted. */
     eventTypes: string[];
     eventCount: number;
+    /** The modes the loaded events are in: `[false]`, `[true]`, `[false, true]` or none. */
+    modes: boolean[];
     close(): void;
+}
+
+export interface OpenLakeOptions {
+    lakePrefix?: string;
+    /** The metric_settings relation the views read; Stripe's defaults when absent. */
+    metricSettings?: MetricSettings;
+    /** Load live-mode events only (`--live-only`). */
+    liveOnly?: boolean;
 }
 
 /** A row of a query result, with BIGINT/HUGEINT as numbers and DATE/TIMESTAMP as ISO text. */
@@ -90,7 +101,8 @@ function unreadable(files: EventFile[]): string | undefined {
  * creates every view of components/analytics/sql over it, with the DuckDB stand-ins of sql/duckdb/compat.sql.
  * The table is materialised once, so the views and queries read memory, not files.
  */
-export async function openLake(lakeDir: string, lakePrefix = DEFAULT_LAKE_PREFIX): Promise<LakeDatabase> {
+export async function openLake(lakeDir: string, options: OpenLakeOptions | string = {}): Promise<LakeDatabase> {
+    const { lakePrefix = DEFAULT_LAKE_PREFIX, metricSettings = DEFAULT_METRIC_SETTINGS, liveOnly = false } = typeof options === "string" ? { lakePrefix: options } : options;
     const instance = await DuckDBInstance.create(":memory:");
     const connection = await instance.connect();
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "stripe-report-"));
@@ -103,20 +115,23 @@ export async function openLake(lakeDir: string, lakePrefix = DEFAULT_LAKE_PREFIX
         await connection
             .run(
                 `CREATE TABLE ${EVENTS_TABLE} AS SELECT ${[...LAKE_COLUMNS.map((c) => `event.${c.name}`), ...LAKE_PARTITION_KEYS.map((k) => k.name)].join(", ")} ` +
-                    `FROM read_json(${sqlString(bundle)}, columns = ${columnsStruct(record)}, format = 'newline_delimited')`,
+                    `FROM read_json(${sqlString(bundle)}, columns = ${columnsStruct(record)}, format = 'newline_delimited')${liveOnly ? " WHERE event.livemode" : ""}`,
             )
             .catch((error: Error) => {
                 // The bundle's line numbers mean nothing to the user: name the event file instead.
                 throw new Error(`${unreadable(files) ?? "The lake"} cannot be read as a Stripe event: ${error.message}`);
             });
+        await connection.run(`CREATE VIEW ${METRIC_SETTINGS_VIEW} AS ${metricSettingsSql(metricSettings)}`);
         for (const view of VIEWS) {
             await connection.run(`CREATE VIEW ${view.name} AS ${readSql(view.file)}`);
         }
         const types = await query(connection, `SELECT type, count(*) AS events FROM ${EVENTS_TABLE} GROUP BY type ORDER BY type`);
+        const modes = await query(connection, `SELECT DISTINCT coalesce(livemode, false) AS livemode FROM ${EVENTS_TABLE} ORDER BY livemode`);
         return {
             connection,
             eventTypes: types.map((t) => String(t.type)),
             eventCount: types.reduce((sum, t) => sum + Number(t.events), 0),
+            modes: modes.map((m) => m.livemode === true),
             close: () => {
                 connection.closeSync();
                 instance.closeSync();

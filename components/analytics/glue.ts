@@ -1,5 +1,5 @@
 import { lakeLocation, partitionPath } from "../lake/layout";
-import { hiveType, LAKE_COLUMNS, LAKE_PARTITION_KEYS, scalarSpelling } from "./schema";
+import { hiveType, LAKE_COLUMNS, LAKE_PARTITION_KEYS, scalarSpelling, ViewColumn } from "./schema";
 import { readSql, ViewDefinition } from "./sql";
 
 /**
@@ -81,17 +81,22 @@ export interface GlueView {
  * The same approach in Terraform: https://github.com/iconara/terraform-aws-athena-view
  */
 export function glueView(view: ViewDefinition, database: string): GlueView {
+    return glueViewOf(readSql(view.file), view.columns, database);
+}
+
+/** The same encoding for a view given as SQL text and columns (the generated metric_settings view). */
+export function glueViewOf(originalSql: string, columns: readonly ViewColumn[], database: string): GlueView {
     const definition = {
-        originalSql: readSql(view.file),
+        originalSql,
         catalog: "awsdatacatalog",
         schema: database,
-        columns: view.columns.map((c) => ({ name: c.name, type: scalarSpelling(c.type).presto })),
+        columns: columns.map((c) => ({ name: c.name, type: scalarSpelling(c.type).presto })),
     };
     return {
         tableType: "VIRTUAL_VIEW",
         parameters: { presto_view: "true", comment: "Presto View" },
         viewOriginalText: `/* Presto View: ${Buffer.from(JSON.stringify(definition)).toString("base64")} */`,
         viewExpandedText: "/* Presto View */",
-        columns: view.columns.map((c) => ({ name: c.name, type: scalarSpelling(c.type).hive })),
+        columns: columns.map((c) => ({ name: c.name, type: scalarSpelling(c.type).hive })),
     };
 }

@@ -99,7 +99,7 @@ describe("analytics (mocked deployment)", function () {
                     originalSql: mod.readSql(definition.file),
                     catalog: "awsdatacatalog",
                     schema: DATABASE,
-                    columns: definition.columns.map((c) => ({ name: c.name, type: { string: "varchar", bigint: "bigint", double: "double", boolean: "boolean", timestamp: "timestamp" }[c.type] })),
+                    columns: definition.columns.map((c) => ({ name: c.name, type: { string: "varchar", bigint: "bigint", double: "double", boolean: "boolean", timestamp: "timestamp", date: "date" }[c.type] })),
                 });
                 assert.deepEqual(
                     view.inputs.storageDescriptor.columns,
@@ -246,7 +246,7 @@ describe("analytics (mocked deployment)", function () {
                             catalog: "AwsDataCatalog",
                             schema: DATABASE,
                             name: view.name,
-                            inputColumns: view.columns.map((c) => ({ name: c.name, type: { string: "STRING", bigint: "INTEGER", double: "DECIMAL", boolean: "BIT", timestamp: "DATETIME" }[c.type] })),
+                            inputColumns: view.columns.map((c) => ({ name: c.name, type: { string: "STRING", bigint: "INTEGER", double: "DECIMAL", boolean: "BIT", timestamp: "DATETIME", date: "DATETIME" }[c.type] })),
                         },
                     },
                 ]);
