@@ -105,7 +105,7 @@ export function createQuickSightDataSets(ctx: PartContext, principalArn: pulumi.
         { parent, dependsOn: [rolePolicy] },
     );
     const byView = new Map<string, aws.quicksight.DataSet>();
-    const dataSets = athena.views.map(({ definition, table }) => {
+    const dataSets = athena.views.filter(({ definition }) => definition.dataSet !== false).map(({ definition, table }) => {
         const dataSet = new aws.quicksight.DataSet(
             `${name}-quicksight-${definition.role}-dataset`,
             {

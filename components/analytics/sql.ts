@@ -36,6 +36,8 @@ export interface ViewDefinition {
     columns: ViewColumn[];
     /** Reads the metric_settings view (metricSettings.ts), which is then created before it. */
     readsSettings?: boolean;
+    /** False for views no dashboard visual reads, which then get no QuickSight dataset (SPICE capacity costs). */
+    dataSet?: boolean;
 }
 
 const cols = (spec: Record<string, ScalarType>): ViewColumn[] => Object.entries(spec).map(([name, type]) => ({ name, type }));
@@ -185,6 +187,7 @@ export const VIEWS: readonly ViewDefinition[] = [
         family: "customer.subscription.",
         file: "views/subscription_mrr.sql",
         readsSettings: true,
+        dataSet: false,
         columns: cols({
             subscription_id: "string",
             customer_id: "string",
@@ -203,6 +206,7 @@ export const VIEWS: readonly ViewDefinition[] = [
         family: "customer.subscription.",
         file: "views/mrr_movements.sql",
         readsSettings: true,
+        dataSet: false,
         columns: cols({
             customer_id: "string",
             ...SEGMENT_COLUMNS,

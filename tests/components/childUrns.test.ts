@@ -40,6 +40,16 @@ export const CONFIGURATIONS: { label: string; name: string; args: PipelineArgs; 
         },
     },
     { label: "athena: false", name: "lean", args: { athena: false } },
+    {
+        label: "net MRR, refunds and the dashboard",
+        name: "metrics",
+        args: {
+            extraEventTypes: ["customer.subscription.*", "customer.discount.*", "coupon.*", "charge.*", "payment_intent.*"],
+            quicksightPrincipalArn: QUICKSIGHT_USER,
+            mrrCouponDurations: ["forever"],
+            cancellationChurn: "at-period-end",
+        },
+    },
 ];
 
 const SNAPSHOT_FILE = path.join(__dirname, "childUrns.snapshot.json");
