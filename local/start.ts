@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { CliIo, defineCommand, integerFlag, runMain } from "../lib/cli";
 import { LAKE_OPTION } from "../lib/lakeStore";
 import { loadStackConfig, STACK_OPTION } from "../lib/stackConfig";
+import { liveDashboard } from "../report/live";
 import { LocalPipeline, OutcomeRecord } from "./pipeline";
 import { startServer } from "./server";
 
@@ -60,13 +61,15 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
             signingSecrets: [secret],
             onOutcome: (record) => print(formatOutcome(record, ++events, shownLake)),
         });
-        const server = await startServer(pipeline, port).catch((error: NodeJS.ErrnoException) => {
+        const dashboard = liveDashboard({ lakeDir, lakePrefix: config.settings.lakePrefix, metricSettings: config.settings.metricSettings });
+        const server = await startServer(pipeline, port, "127.0.0.1", dashboard).catch((error: NodeJS.ErrnoException) => {
             throw new Error(error.code === "EADDRINUSE" ? `port ${port} is already in use; stop the other process or pass --port <n>` : `cannot listen on 127.0.0.1:${port}: ${error.message}`);
         });
 
         const types = [...config.settings.eventTypes.exact, ...config.settings.eventTypes.prefixes.map((p) => `${p}*`)];
         print(`stripe-analytics local pipeline, stack "${config.stack}" (${path.basename(config.file)})`);
         print(`  listening  http://127.0.0.1:${server.port}/webhook`);
+        print(`  dashboard  http://127.0.0.1:${server.port}/   (docs/dashboard.md)`);
         print(`  archives   ${types.join(", ")}`);
         print(`  lake       ${lakeDir}/${config.settings.lakePrefix}/   dead letters: ${pipeline.deadLetterQueue.dir}/`);
         print(`  secret     ${generated ? `${secret} (generated; set STRIPE_WEBHOOK_SECRET to use another)` : "from STRIPE_WEBHOOK_SECRET"}`);

@@ -181,7 +181,7 @@ export function renderHtml(report: LakeReport, options: PageOptions): string {
     const meta = `${report.eventCount} events in ${options.source}${period}. Generated ${options.generatedAt.toISOString().replace("T", " ").slice(0, 19)} UTC. ` +
         "Amounts in each currency; MRR, subscribers and ARPU as of the latest event.";
     return (
-        `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Stripe metrics</title><style>${STYLE}</style></head><body>` +
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><link rel="icon" href="data:,"><title>Stripe metrics</title><style>${STYLE}</style></head><body>` +
         `<h1>Stripe metrics</h1><p class="meta">${escape(meta)}</p>` +
         `${notes.length > 0 ? `<div class="notes">${notes.map((c) => `<p>${escape(c)}</p>`).join("")}</div>` : ""}` +
         `${sections.length > 0 ? sections.join("") : "<p>No subscription or payment events.</p>"}${options.live ? liveScript(options.live) : ""}</body></html>\n`
