@@ -13,6 +13,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { random } from "../fixtures/saasHistory";
 import { stripeEvent, TestEvent } from "../fixtures/stripeEvents";
 import { checkoutSession, ItemSpec, paymentIntent, PriceSpec, subscription, SubscriptionSpec, writeLake } from "../fixtures/stripeObjects";
 import { CliIo, defineCommand, integerFlag, runMain } from "../lib/cli";
@@ -30,16 +31,6 @@ export const benchReportCommand = defineCommand({
     },
     examples: ["npm run bench:report", "npm run bench:report -- --events 5000"],
 });
-
-/** Small deterministic PRNG (mulberry32), so every run benchmarks the same lake. */
-function random(seed: number): () => number {
-    return () => {
-        seed = (seed + 0x6d2b79f5) | 0;
-        let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 const CURRENCIES = ["usd", "eur", "gbp", "jpy"];
 const PLANS: Omit<PriceSpec, "id" | "currency" | "product">[] = [

@@ -26,6 +26,8 @@ export interface ChartSpec {
     /** Series side by side (grouped) or on top of each other (stacked). */
     layout: "grouped" | "stacked";
     format(value: number): string;
+    /** Value labels' text, when it should be shorter than `format`'s. */
+    label?(value: number): string;
     /** Smallest step of the value axis: 1 for minor units and counts, so no two ticks read the same. */
     minStep: number;
     /** Top of the axis when every value is zero. */
@@ -40,6 +42,8 @@ const MARGIN = { top: 22, right: 12, bottom: 38, left: 104 };
 const MAX_X_LABELS = 12;
 /** Up to this many categories every bar gets a value label; beyond, only each series' largest. */
 const MAX_VALUE_LABELS = 31;
+/** Beyond this many categories value labels use the short form (spec.label). */
+const MAX_FULL_LABELS = 8;
 const STEPS = [1, 2, 2.5, 5, 10];
 
 /**
@@ -82,6 +86,22 @@ export function valuesAt<T>(keys: readonly string[], rows: readonly T[], key: (r
     return keys.map((k) => byKey.get(k) ?? 0);
 }
 
+/**
+ * The category labels the axis shows (undefined: none under that bar): at most about twelve; a long
+ * day axis shows the months (`YYYY-MM` under each month's first day) instead of crowded dates.
+ */
+export function axisLabels(labels: readonly string[]): (string | undefined)[] {
+    const days = labels.length > 31 && labels.every((l) => /^\d{4}-\d{2}-\d{2}$/.test(l));
+    if (days) {
+        const firsts = labels.map((l, i) => (l.endsWith("-01") || i === 0 ? i : -1)).filter((i) => i >= 0);
+        const every = Math.ceil(firsts.length / MAX_X_LABELS);
+        const shown = new Set(firsts.filter((_, k) => k % every === 0));
+        return labels.map((l, i) => (shown.has(i) ? l.slice(0, 7) : undefined));
+    }
+    const every = Math.ceil(labels.length / MAX_X_LABELS);
+    return labels.map((l, i) => (i % every === 0 ? l : undefined));
+}
+
 export function barChart(spec: ChartSpec): string {
     const { labels, series } = spec;
     const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
@@ -99,14 +119,14 @@ export function barChart(spec: ChartSpec): string {
     const group = plotWidth / Math.max(labels.length, 1);
     const barWidth = spec.layout === "stacked" ? group * 0.8 : (group * 0.8) / series.length;
     const labelled = labels.length <= MAX_VALUE_LABELS;
+    const short = labels.length > MAX_FULL_LABELS && spec.label ? spec.label : spec.format;
     const grid = ticks.map(
         (value) =>
             `<line class="${value === 0 ? "zero" : "grid"}" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(value).toFixed(1)}" y2="${y(value).toFixed(1)}"/>` +
             `<text class="tick" x="${MARGIN.left - 6}" y="${(y(value) + 4).toFixed(1)}" text-anchor="end">${value < 0 ? "&#8722;" : ""}${escape(spec.format(Math.abs(value)))}</text>`,
     );
-    const every = Math.ceil(labels.length / MAX_X_LABELS);
-    const xLabels = labels.map((label, i) =>
-        i % every === 0 ? `<text class="tick" x="${(MARGIN.left + group * (i + 0.5)).toFixed(1)}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle">${escape(label)}</text>` : "",
+    const xLabels = axisLabels(labels).map((label, i) =>
+        label === undefined ? "" : `<text class="tick" x="${(MARGIN.left + group * (i + 0.5)).toFixed(1)}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle">${escape(label)}</text>`,
     );
     const bars: string[] = [];
     const valueLabels: string[] = [];
@@ -124,13 +144,12 @@ export function barChart(spec: ChartSpec): string {
                 `<rect class="${s.className}" x="${x.toFixed(1)}" y="${y(Math.max(from, to)).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${Math.abs(y(from) - y(to)).toFixed(1)}" ` +
                     `data-series="${escape(s.name)}" data-x="${escape(category)}" data-value="${value}"><title>${escape(`${category} ${s.name}: ${spec.format(value)}`)}</title></rect>`,
             );
-            const largest = Math.max(...s.values);
-            if (spec.layout === "grouped" && value !== 0 && (labelled || value === largest)) label(x + barWidth / 2, v, spec.format(value));
+            if (spec.layout === "grouped" && value !== 0 && (labelled || i === s.values.indexOf(Math.max(...s.values)))) label(x + barWidth / 2, v, short(value));
         });
         if (spec.layout === "stacked" && labelled) {
             const x = MARGIN.left + group * (i + 0.5);
-            if (up > 0) label(x, up, spec.format(up));
-            if (down < 0) label(x, down, spec.format(-down));
+            if (up > 0) label(x, up, short(up));
+            if (down < 0) label(x, down, short(-down));
         }
     });
     const legend = series.length > 1 ? `<p class="legend">${series.map((s) => `<span class="swatch ${s.className}"></span>${escape(s.name)}`).join(" ")}</p>` : "";

@@ -10,6 +10,12 @@ export function formatAmount(minorUnits: number, currency: string): string {
     return `${major.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals })} ${currency.toUpperCase()}`;
 }
 
+/** `17213300` jpy → `17.2M JPY`: for value labels, where space is short. */
+export function formatCompactAmount(minorUnits: number, currency: string): string {
+    const major = Math.round(minorUnits) / 10 ** currencyDecimals(currency);
+    return `${major.toLocaleString("en-US", { notation: "compact", maximumFractionDigits: 1 })} ${currency.toUpperCase()}`;
+}
+
 export function formatPercent(ratio: number): string {
     return `${(ratio * 100).toFixed(1)}%`;
 }

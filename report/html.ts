@@ -6,7 +6,7 @@
  */
 import { chartTitle, currencyDecimals, DASHBOARD_KPIS } from "../components/analytics/dashboard";
 import { barChart, dayRange, escapeHtml as escape, monthRange, valuesAt } from "./charts";
-import { formatAmount, formatPercent } from "./format";
+import { formatAmount, formatCompactAmount, formatPercent } from "./format";
 import { LakeReport, Mode, modeNote, ofMode, shownModes, summarize } from "./metrics";
 
 export interface PageOptions {
@@ -22,6 +22,7 @@ const kpiTitle = (id: (typeof DASHBOARD_KPIS)[number]["id"]) => DASHBOARD_KPIS.f
 function section(report: LakeReport, currency: string, mode: Mode, modeLabel: string | undefined): string {
     const totals = summarize(report, mode)[currency];
     const money = (value: number) => formatAmount(value, currency);
+    const compact = (value: number) => formatCompactAmount(value, currency);
     const minorStep = 1;
     const oneMajor = 10 ** currencyDecimals(currency);
     const period = report.period!;
@@ -59,7 +60,8 @@ function section(report: LakeReport, currency: string, mode: Mode, modeLabel: st
         contraction: atMonths((r) => r.contractionMrr),
         churned: atMonths((r) => r.churnedMrr),
     };
-    const net = sum(movements.new) + sum(movements.expansion) + sum(movements.reactivation) - sum(movements.contraction) - sum(movements.churned);
+    // The months start at the first movement, from zero: their net change is the latest MRR.
+    const net = latest?.mrr ?? 0;
     const newSubscribers = atMonths((r) => r.newSubscribers);
     const churnedSubscribers = atMonths((r) => r.churnedSubscribers);
     const charts = [
@@ -70,6 +72,7 @@ function section(report: LakeReport, currency: string, mode: Mode, modeLabel: st
             series: [{ name: "MRR", className: "mrr", values: atMonths((r) => r.mrr) }],
             layout: "grouped",
             format: money,
+            label: compact,
             minStep: minorStep,
             emptyTop: oneMajor,
             summary: `now ${money(totals.mrr)}`,
@@ -87,6 +90,7 @@ function section(report: LakeReport, currency: string, mode: Mode, modeLabel: st
             ],
             layout: "stacked",
             format: money,
+            label: compact,
             minStep: minorStep,
             emptyTop: oneMajor,
             summary: `net ${net < 0 ? "−" : "+"}${money(Math.abs(net))}`,
@@ -112,6 +116,7 @@ function section(report: LakeReport, currency: string, mode: Mode, modeLabel: st
             series: [{ name: "volume", className: "volume", values: volume }],
             layout: "grouped",
             format: money,
+            label: compact,
             minStep: minorStep,
             emptyTop: oneMajor,
             summary: `total ${money(sum(volume))}`,
@@ -136,6 +141,7 @@ function section(report: LakeReport, currency: string, mode: Mode, modeLabel: st
                       series: [{ name: "refunded", className: "churned", values: valuesAt(days, refunds, (r) => r.day, (r) => r.refundedAmount) }],
                       layout: "grouped",
                       format: money,
+            label: compact,
                       minStep: minorStep,
                       emptyTop: oneMajor,
                       summary: `${sum(refunds.map((r) => r.refunds))} refunds`,
