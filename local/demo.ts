@@ -27,7 +27,8 @@ export const demoCommand = defineCommand({
         "Signs and posts the samples of fixtures/samples/ (subscriptions, checkout, payment intents, an oversize invoice, " +
         "a type the rule ignores, a duplicate, a badly signed request) and checks each outcome against what the deployed rule " +
         "and layout say should happen: through a pipeline it starts itself, or with --url through a running `npm start` " +
-        "(same --stack and --lake, and STRIPE_WEBHOOK_SECRET set to the secret it printed). Exit code 0 only if every outcome is as expected.",
+        "(same --stack and --lake, and STRIPE_WEBHOOK_SECRET set to the secret it printed). Exit code 0 only if every outcome is as expected. " +
+        "The samples keep their ids and times, so a lake holds each of them once however often the demo runs (the report counts them once).",
     options: {
         lake: LAKE_OPTION,
         stack: STACK_OPTION,
@@ -115,7 +116,9 @@ const isStored = (outcome: Expected) => outcome === "stored" || outcome === "ove
 export async function runDemo(lakeDir: string, config: LocalStackConfig, target?: DemoTarget): Promise<DemoResult> {
     const { lakePrefix } = config.settings;
     const lake = new LocalLake(lakeDir);
-        const deliveries = demoDeliveries(`x${randomBytes(4).toString("hex")}`).map((delivery) => ({ ...delivery, expected: expectedOutcome(delivery, config.settings.eventPattern), key: objectKey(lakePrefix, delivery.event) }));
+    const deliveries = demoDeliveries().map((delivery) => ({ ...delivery, expected: expectedOutcome(delivery, config.settings.eventPattern), key: objectKey(lakePrefix, delivery.event) }));
+    // The samples' keys are the demo's own (stable ids): an earlier run's objects go, so this run's checks see only what it wrote.
+    await Promise.all(deliveries.map((d) => fs.rm(lake.pathOf(d.key), { force: true })));
     target ??= await inProcessTarget(lakeDir, config.settings);
     const lines: string[] = [];
     const summary = { received: 0, stored: 0, ignored: 0, rejected: 0 };
