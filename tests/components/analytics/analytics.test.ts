@@ -436,6 +436,26 @@ describe("analytics (mocked deployment)", function () {
             );
         });
 
+        it("coupon durations and a cancellation timing Stripe does not have", function () {
+            refuses(
+                { mrrCouponDurations: ["forever", "weekly"] },
+                'Invalid mrrCouponDurations[1] "weekly": not a coupon duration. Fix: use forever, repeating, once, or an empty list for MRR at list prices (docs/metrics.md)',
+            );
+            refuses(
+                { mrrCouponDurations: "forever" },
+                `Invalid mrrCouponDurations "forever": must be a list of coupon durations. Fix: write it as a YAML list, e.g. pulumi config set --path 'stripe-analytics:mrrCouponDurations[0]' forever`,
+            );
+            refuses(
+                { cancellationChurn: "at-renewal" },
+                'Invalid cancellationChurn "at-renewal": must be one of at-cancellation, at-period-end. Fix: set "at-cancellation" (Stripe\'s default) or "at-period-end" (docs/metrics.md)',
+            );
+            assert.deepEqual(mod.resolveSettings("stripe", {}).metricSettings, { mrrCouponDurations: ["forever", "repeating"], cancellationChurn: "at-cancellation" });
+            assert.deepEqual(mod.resolveSettings("stripe", { mrrCouponDurations: ["once", "forever"], cancellationChurn: "at-period-end" }).metricSettings, {
+                mrrCouponDurations: ["forever", "once"],
+                cancellationChurn: "at-period-end",
+            });
+        });
+
         it("metrics given as one string", function () {
             refuses(
                 { analyticsMetrics: "mrr" },
