@@ -106,18 +106,25 @@ items_at AS (
     CROSS JOIN settings AS st
     JOIN subscriptions AS s ON s.subscription_id = sa.subscription_id AND s.version = sa.version
 ),
-item_amounts AS (
+states AS (
     SELECT
         i.subscription_id,
         i.valid_from,
-        i.item_id,
         max(i.customer_id) AS customer_id,
         max(i.currency) AS currency,
         max(i.status) AS status,
         bool_and(i.counted) AS counted,
         bool_and(i.livemode) AS livemode,
         max(i.account) AS account,
-        max(i.periods_per_month) AS periods_per_month,
+        max(i.periods_per_month) AS periods_per_month
+    FROM items_at AS i
+    GROUP BY i.subscription_id, i.valid_from
+),
+item_amounts AS (
+    SELECT
+        i.subscription_id,
+        i.valid_from,
+        i.item_id,
         coalesce(max(i.monthly_amount), 0) AS gross,
         greatest(
             coalesce(max(i.monthly_amount), 0) * CAST(100 - least(coalesce(sum(d.percent_off), 0), 100) AS double) / 100
@@ -129,18 +136,7 @@ item_amounts AS (
     GROUP BY i.subscription_id, i.valid_from, i.item_id
 ),
 subscription_amounts AS (
-    SELECT
-        a.subscription_id,
-        a.valid_from,
-        max(a.customer_id) AS customer_id,
-        max(a.currency) AS currency,
-        max(a.status) AS status,
-        bool_and(a.counted) AS counted,
-        bool_and(a.livemode) AS livemode,
-        max(a.account) AS account,
-        max(a.periods_per_month) AS periods_per_month,
-        sum(a.gross) AS gross,
-        sum(a.net) AS net
+    SELECT a.subscription_id, a.valid_from, sum(a.gross) AS gross, sum(a.net) AS net
     FROM item_amounts AS a
     GROUP BY a.subscription_id, a.valid_from
 ),
@@ -148,32 +144,28 @@ subscription_net AS (
     SELECT
         sa.subscription_id,
         sa.valid_from,
-        max(sa.customer_id) AS customer_id,
-        max(sa.currency) AS currency,
-        max(sa.status) AS status,
-        bool_and(sa.counted) AS counted,
-        bool_and(sa.livemode) AS livemode,
-        max(sa.account) AS account,
         max(sa.gross) AS gross,
         greatest(
             max(sa.net) * CAST(100 - least(coalesce(sum(d.percent_off), 0), 100) AS double) / 100
-                - coalesce(sum(CASE WHEN d.amount_currency = sa.currency THEN d.amount_off END), 0) * coalesce(max(sa.periods_per_month), 0),
+                - coalesce(sum(CASE WHEN d.amount_currency = st.currency THEN d.amount_off END), 0) * coalesce(max(st.periods_per_month), 0),
             0
         ) AS net
     FROM subscription_amounts AS sa
+    JOIN states AS st ON st.subscription_id = sa.subscription_id AND st.valid_from = sa.valid_from
     LEFT JOIN deducted_discounts AS d
         ON d.subscription_id = sa.subscription_id AND d.item_id IS NULL AND d.starts_at <= sa.valid_from AND (d.ends_at IS NULL OR sa.valid_from < d.ends_at)
     GROUP BY sa.subscription_id, sa.valid_from
 )
 SELECT
     CAST(n.subscription_id AS varchar) AS subscription_id,
-    CAST(n.customer_id AS varchar) AS customer_id,
-    CAST(n.currency AS varchar) AS currency,
-    CAST(n.livemode AS boolean) AS livemode,
-    CAST(n.account AS varchar) AS account,
-    CAST(n.status AS varchar) AS status,
+    CAST(st.customer_id AS varchar) AS customer_id,
+    CAST(st.currency AS varchar) AS currency,
+    CAST(st.livemode AS boolean) AS livemode,
+    CAST(st.account AS varchar) AS account,
+    CAST(st.status AS varchar) AS status,
     CAST(n.valid_from AS timestamp) AS valid_from,
     CAST(lead(n.valid_from) OVER (PARTITION BY n.subscription_id ORDER BY n.valid_from) AS timestamp) AS valid_to,
-    CAST(CASE WHEN n.counted THEN round(n.gross, 6) ELSE 0 END AS double) AS gross_mrr,
-    CAST(CASE WHEN n.counted THEN round(n.net, 6) ELSE 0 END AS double) AS mrr
+    CAST(CASE WHEN st.counted THEN round(n.gross, 6) ELSE 0 END AS double) AS gross_mrr,
+    CAST(CASE WHEN st.counted THEN round(n.net, 6) ELSE 0 END AS double) AS mrr
 FROM subscription_net AS n
+JOIN states AS st ON st.subscription_id = n.subscription_id AND st.valid_from = n.valid_from
