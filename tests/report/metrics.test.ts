@@ -276,6 +276,18 @@ describe("subscription metrics: movements, churn rate, cancellation timing, curr
         assert.ok(text.split("\n").some((l) => /^test\s+jpy\s+1,000 JPY/.test(l)), text);
     });
 
+    it("counts an event without livemode once, as test mode", async function () {
+        const bare = history(sub("sub_bare", "cus_bare", "2025-01-08T09:00:00", [item("si_bare", p100)])).map((e) => {
+            const { livemode, ...rest } = e;
+            return rest as TestEvent;
+        });
+        const { summary, report } = await metricsOf(lakeOf(bare));
+        assert.deepEqual(report.modes, [false]);
+        assert.equal(summary.usd.mrr, 10000);
+        assert.equal(summary.usd.newSubscriptions, 1);
+        assert.deepEqual(summary.usd.movements, { "2025-01": { ...none, new: 10000 } });
+    });
+
     it("keeps the connected account of every row", async function () {
         const lake = await openLake(dir);
         try {

@@ -28,7 +28,7 @@ SELECT
     CAST(ch.dt AS varchar) AS dt,
     CAST(ch.version AS bigint) AS version,
     CAST(ch.version = ch.versions AS boolean) AS is_latest,
-    CAST(ch.livemode AS boolean) AS livemode,
+    CAST(coalesce(ch.livemode, false) AS boolean) AS livemode,
     CAST(ch.account AS varchar) AS account,
     CAST(ch.data.object.id AS varchar) AS charge_id,
     CAST(ch.data.object.customer AS varchar) AS customer_id,

@@ -44,7 +44,7 @@ SELECT
     CAST(si.dt AS varchar) AS dt,
     CAST(si.version AS bigint) AS version,
     CAST(si.version = si.versions AS boolean) AS is_latest,
-    CAST(si.livemode AS boolean) AS livemode,
+    CAST(coalesce(si.livemode, false) AS boolean) AS livemode,
     CAST(si.account AS varchar) AS account,
     CAST(si.subscription_id AS varchar) AS subscription_id,
     CAST(si.customer_id AS varchar) AS customer_id,
