@@ -118,7 +118,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         if (html !== undefined && !fs.existsSync(path.dirname(html))) {
             throw new Error(`cannot write --html ${flags.html}: the folder ${path.dirname(html)} does not exist; create it or pick another file`);
         }
-        const lake = await openLake(path.resolve(io.cwd, lakeDir), { lakePrefix: validateLakePrefix(flags.prefix, "--prefix"), metricSettings, liveOnly: flags["live-only"] });
+        const lake = await openLake(path.resolve(io.cwd, lakeDir), validateLakePrefix(flags.prefix, "--prefix"), { metricSettings, liveOnly: flags["live-only"] });
         try {
             const report = await buildReport(lake);
             const summary = summarize(report);

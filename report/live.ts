@@ -30,7 +30,7 @@ export function liveDashboard(o: LiveDashboardOptions): Routes {
     // Events are only ever added (or rewritten under the same key), so their number tells a change.
     const version = async () => String((await lake.list(o.lakePrefix)).length);
     const report = async () => {
-        const db = await openLake(o.lakeDir, { lakePrefix: o.lakePrefix, metricSettings: o.metricSettings });
+        const db = await openLake(o.lakeDir, o.lakePrefix, { metricSettings: o.metricSettings });
         try {
             return await buildReport(db);
         } finally {

@@ -4,6 +4,7 @@ import { secureBucket } from "../common/secureBucket";
 import { PartContext } from "../context";
 import { Storage } from "../storage";
 import { lakeLocation } from "../lake/layout";
+import { viewSql } from "../compaction/sql";
 import { EVENTS_TABLE_FORMAT, eventsTableColumns, eventsTableParameters, glueDatabaseName, GlueView, glueView, glueViewOf } from "./glue";
 import { METRIC_SETTINGS_VIEW, metricSettingsSql } from "./metricSettings";
 import { configuredViews, EVENTS_TABLE, METRIC_SETTINGS_COLUMNS_TYPED, metric, readSql, supplementaryQueries, ViewDefinition } from "./sql";
@@ -79,7 +80,7 @@ export function createAthena(ctx: PartContext, { storage }: { storage: Storage }
                 parameters: view.parameters,
                 viewOriginalText: view.viewOriginalText,
                 viewExpandedText: view.viewExpandedText,
-                storageDescriptor: { columns: view.columns },
+                storageDescriptor: view.storageDescriptor,
             },
             { parent, dependsOn },
         );
@@ -99,7 +100,7 @@ export function createAthena(ctx: PartContext, { storage }: { storage: Storage }
         // Views read the lake table and the views before them (the metric views read subscriptions).
         const before = [eventsTable, ...views.map((v) => v.table), ...(definition.readsSettings && settingsView ? [settingsView] : [])];
         const description = definition.readsSettings ? `Stripe ${definition.title} (docs/metrics.md)` : `Stripe ${definition.title}, one row per event (README "Analytics")`;
-        const table = viewTable(definition.role, definition.name, description, glueView(definition, databaseName), before);
+        const table = viewTable(definition.role, definition.name, description, glueView(definition, databaseName, viewSql(definition, settings.compaction)), before);
         views.push({ definition, table });
     }
 

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Compaction, createCompaction } from "../compaction";
 import { PartContext } from "../context";
 import { Storage } from "../storage";
 import { Athena, createAthena } from "./athena";
@@ -19,6 +20,8 @@ export interface Analytics {
     manifest?: ManifestDataSet;
     /** The QuickSight analysis and published dashboard, with the principal and subscription events. */
     dashboard?: QuickSightDashboard;
+    /** The compacted Iceberg table and its workflow; absent unless `compaction: true`. */
+    compaction?: Compaction;
 }
 
 /**
@@ -30,17 +33,19 @@ export function createAnalytics(ctx: PartContext, { storage }: { storage: Storag
     const { settings } = ctx;
     const principalArn = settings.quicksightPrincipalArn;
     const athena = settings.athena ? createAthena(ctx, { storage }) : undefined;
+    const compaction = athena && settings.compaction ? createCompaction(ctx, { storage, athena }) : undefined;
     if (athena) {
         const types = settings.eventTypes.enabledEvents;
         for (const caveat of [...metricCaveats(types, settings.analyticsMetrics), ...discountCaveats(types, settings.analyticsMetrics)]) {
             pulumi.log.warn(caveat, ctx.parent);
         }
     }
-    const quicksight = principalArn !== undefined && athena ? createQuickSightDataSets(ctx, principalArn, { storage, athena }) : undefined;
+    const quicksight = principalArn !== undefined && athena ? createQuickSightDataSets(ctx, principalArn, { storage, athena, compaction }) : undefined;
     return {
         athena,
         dataSets: quicksight?.dataSets ?? [],
         manifest: principalArn !== undefined && settings.quicksightManifestDataSet ? createManifestDataSet(ctx, principalArn, { storage }) : undefined,
         dashboard: quicksight?.dashboard,
+        compaction,
     };
 }

@@ -63,7 +63,7 @@ function lakeOf(events: TestEvent[]): string {
 }
 
 async function metricsOf(dir: string, options: { metricSettings?: MetricSettings; liveOnly?: boolean } = {}): Promise<Result> {
-    const lake = await openLake(dir, options);
+    const lake = await openLake(dir, undefined, options);
     try {
         const report = await buildReport(lake);
         return { report, summary: summarize(report) };
