@@ -13,8 +13,12 @@
 WITH settings AS (
     SELECT * FROM metric_settings
 ),
+-- The lake is read once: for its latest event and for the coupon and discount events.
+lake AS (
+    SELECT e.id, e.type, e.created, e.data FROM events AS e
+),
 horizon AS (
-    SELECT from_unixtime(max(e.created)) AS as_of FROM events AS e
+    SELECT from_unixtime(max(e.created)) AS as_of FROM lake AS e
 ),
 coupon_events AS (
     SELECT
@@ -24,7 +28,7 @@ coupon_events AS (
         e.data.object.currency AS currency,
         e.data.object.duration AS duration,
         row_number() OVER (PARTITION BY e.data.object.id ORDER BY e.created DESC, e.id DESC) AS newest
-    FROM events AS e
+    FROM lake AS e
     WHERE e.type LIKE 'coupon.%'
 ),
 discount_events AS (
@@ -38,7 +42,7 @@ discount_events AS (
         e.data.object.coupon AS embedded_coupon,
         e.data.object.start AS starts,
         e.data.object."end" AS ends
-    FROM events AS e
+    FROM lake AS e
     WHERE e.type LIKE 'customer.discount.%'
 ),
 discounts AS (
