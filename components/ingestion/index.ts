@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as stripe from "pulumi-stripe";
+import * as stripe from "@pulumi/stripe";
 import { serviceRole } from "../common/serviceRole";
 import { PartContext, jsonFrom } from "../context";
 import { bundleReceiver, RECEIVER_HANDLER } from "../receiver/bundle";
