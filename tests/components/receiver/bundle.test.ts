@@ -1,12 +1,15 @@
 /**
- * The deployed artifact: the esbuild bundle of the receiver, run as Lambda runs it. Each load of
- * the bundle is one container (one cold start), with its own environment, clock and stdout, and
- * fake AWS SDK clients standing in for the ones the Lambda runtime provides.
+ * The deployed artifact: the esbuild bundle of the receiver that `npm run build` leaves beside the
+ * handler (and ships in the package), run as Lambda runs it. Each load of the bundle is one
+ * container (one cold start), with its own environment, clock and stdout, and fake AWS SDK clients
+ * standing in for the ones the Lambda runtime provides.
  */
 import * as assert from "node:assert/strict";
 import { builtinModules } from "node:module";
-import { buildReceiverBundle } from "../../../components/receiver/bundle";
-import { RECEIVER_ENV, type ReceiverLogLine, type ReceiverResponse } from "../../../components/receiver/handler";
+import { bundleReceiver } from "../../../components/receiver/bundle";
+import { RECEIVER_ENV } from "../../../components/receiver/env";
+import type { ReceiverLogLine, ReceiverResponse } from "../../../components/receiver/handler";
+import { buildReceiverBundle } from "../../../scripts/receiverBundle";
 import { NOW, ROTATED_SECRET, SIGNING_SECRET, signedDelivery, stripeEventBody } from "../../../fixtures/stripeWebhooks";
 
 const ENV = {
@@ -47,7 +50,8 @@ function fakeSdk(calls: SdkCall[], responders: Responders): Record<string, Recor
     };
 }
 
-const { code, inputs } = buildReceiverBundle();
+const code = bundleReceiver();
+const fresh = buildReceiverBundle();
 
 /** Loads the bundle as a fresh container and returns its handler with everything it touched. */
 function container(responders: Partial<Responders> = {}, env: Record<string, string> = ENV) {
@@ -72,7 +76,12 @@ function container(responders: Partial<Responders> = {}, env: Record<string, str
 }
 
 describe("receiver bundle", function () {
+    it("is what bundling the current source gives: the file the component deploys is not stale", function () {
+        assert.ok(code === fresh.code, "components/receiver/handler.bundle.js differs from the bundle of the current source: run `npm run build`");
+    });
+
     it("holds only this project's code and requires nothing but the runtime's AWS SDK clients and Node built-ins", function () {
+        const { inputs } = fresh;
         assert.deepEqual(inputs.filter((file) => !file.startsWith("components/")), [], "bundled files from outside components/");
         assert.ok(inputs.includes("components/receiver/handler.ts") && inputs.includes("components/receiver/verify.ts"));
         const required = [...new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))].sort();
