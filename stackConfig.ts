@@ -44,6 +44,7 @@ export function readPipelineConfig(read: ConfigReader): PipelineConfig {
     return {
         name: read.string("name") ?? DEFAULT_PIPELINE_NAME,
         args: {
+            ingestion: read.string("ingestion"),
             extraEventTypes: read.object<string[]>("extraEventTypes"),
             stripeApiVersion: read.string("stripeApiVersion"),
             lakePrefix: read.string("lakePrefix"),

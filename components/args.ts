@@ -18,8 +18,20 @@ export interface StripeAnalyticsPipelineArgs {
      */
     extraEventTypes?: string[];
     /**
-     * Stripe API version the webhook endpoint renders events with, e.g. `2025-10-29.clover`.
-     * Pin it so the lake's JSON shape does not change when the account's default version does.
+     * How Stripe delivers events: `webhook`, to a Stripe webhook endpoint at the receiver's Lambda
+     * function URL, which checks the signature and publishes to the pipeline's own bus; or
+     * `eventbridge`, through a Stripe event destination of type `amazon_eventbridge` to a partner
+     * event bus in the deploying account and region, with no receiver, function URL or signing
+     * secret. `eventbridge` cannot be combined with `receiverMemoryMb`, `existingEventBusName` or
+     * `existingEventBusArn` (docs/ingestion.md compares the two). Default: `webhook`.
+     * https://docs.stripe.com/event-destinations/eventbridge
+     */
+    ingestion?: string;
+    /**
+     * Stripe API version the webhook endpoint (or, with `ingestion: "eventbridge"`, the event
+     * destination's snapshot payload) renders events with, e.g. `2025-10-29.clover`. Pin it so the
+     * lake's JSON shape does not change when the account's default version does. Changing it
+     * replaces the endpoint or the destination (docs/ingestion.md).
      * Default: the account's default API version. https://docs.stripe.com/api/versioning
      */
     stripeApiVersion?: pulumi.Input<string>;
@@ -57,7 +69,7 @@ export interface StripeAnalyticsPipelineArgs {
      * values CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...). Default: 30.
      */
     logRetentionDays?: number;
-    /** Memory of the receiver function in MB (128 to 10240); CPU scales with it. Default: 256. */
+    /** Memory of the receiver function in MB (128 to 10240); CPU scales with it. Webhook ingestion only. Default: 256. */
     receiverMemoryMb?: number;
     /**
      * How long EventBridge keeps retrying delivery to the state machine, in seconds (60 to
@@ -157,7 +169,7 @@ export interface StripeAnalyticsPipelineArgs {
     /**
      * Name of an existing custom EventBridge bus (same account and region) for the receiver to
      * publish to and the rule to live on, instead of creating one. Needs `existingEventBusArn`.
-     * Default: create the bus.
+     * Webhook ingestion only. Default: create the bus.
      */
     existingEventBusName?: string;
     /** ARN of the bus named by `existingEventBusName`; the IAM policies use it. Default: none. */

@@ -53,8 +53,8 @@ export function resolveSettings(name: string, args: StripeAnalyticsPipelineArgs)
     const common = resolveCommonSettings(name, args, checks);
     const storage = resolveStorageSettings(args, checks);
     const workflow = resolveWorkflowSettings(args, checks);
-    const routing = resolveRoutingSettings(args, checks);
     const ingestion = resolveIngestionSettings(args, checks);
+    const routing = resolveRoutingSettings(args, checks, ingestion?.ingestion);
     const analytics = resolveAnalyticsSettings(args, checks, routing?.eventTypes);
     const monitoring = resolveMonitoringSettings(args, checks);
     return checks.settle(common, storage, workflow, routing, ingestion, analytics, monitoring);

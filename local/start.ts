@@ -1,12 +1,13 @@
 /**
  * `npm start`: the pipeline on this machine, fed by `stripe listen` or `npm run demo`.
- *   npm start -- [--stack dev] [--port 4242] [--lake .lake]
+ *   npm start -- [--stack dev] [--port 4242] [--lake .lake] [--ingestion webhook|eventbridge]
  */
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import { CliIo, defineCommand, integerFlag, runMain } from "../lib/cli";
 import { LAKE_OPTION } from "../lib/lakeStore";
-import { loadStackConfig, STACK_OPTION } from "../lib/stackConfig";
+import { LOCAL_PARTNER_SOURCE } from "../lib/eventBridge";
+import { INGESTION_OPTION, loadStackConfig, STACK_OPTION, withIngestion } from "../lib/stackConfig";
 import { LocalPipeline, OutcomeRecord } from "./pipeline";
 import { startServer } from "./server";
 
@@ -15,13 +16,16 @@ export const startCommand = defineCommand({
     summary: "Runs the Stripe → receiver → bus → rule → workflow → lake path on this machine.",
     description:
         "Serves the receiver on http://127.0.0.1:<port>/webhook and prints one line per event: where it was stored, or why not. " +
-        "Signing secret: STRIPE_WEBHOOK_SECRET (the whsec_ that `stripe listen` prints), or a generated one. Ctrl-C stops.",
+        "Signing secret: STRIPE_WEBHOOK_SECRET (the whsec_ that `stripe listen` prints), or a generated one. " +
+        `With --ingestion eventbridge the URL stands in for Stripe's delivery to EventBridge instead: it takes the Stripe event, checks no signature, ` +
+        `and puts it on the bus as a partner event of ${LOCAL_PARTNER_SOURCE}. Ctrl-C stops.`,
     options: {
         stack: STACK_OPTION,
         port: { type: "string", default: "4242", placeholder: "N", description: "port to listen on, 0 for any free one" },
         lake: LAKE_OPTION,
+        ingestion: INGESTION_OPTION,
     },
-    examples: ["npm start", "STRIPE_WEBHOOK_SECRET=whsec_... npm start -- --port 4343 --lake /tmp/lake"],
+    examples: ["npm start", "STRIPE_WEBHOOK_SECRET=whsec_... npm start -- --port 4343 --lake /tmp/lake", "npm start -- --ingestion eventbridge"],
 });
 
 /** The local signing secret: STRIPE_WEBHOOK_SECRET (as `stripe listen` prints it) or a fresh one. */
@@ -46,8 +50,10 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
     return startCommand.run(argv, io, async (flags) => {
         const print = (line: string) => io.stdout.write(`${line}\n`);
         const port = integerFlag("port", flags.port, 0, 65535);
-        const config = loadStackConfig(flags.stack);
-        const { secret, generated } = localSigningSecret(io.env);
+        const config = withIngestion(loadStackConfig(flags.stack), flags.ingestion);
+        const eventBridge = config.settings.ingestion === "eventbridge";
+        // Stripe's EventBridge delivery has no signature, so that mode needs no secret.
+        const { secret, generated } = eventBridge ? { secret: "", generated: false } : localSigningSecret(io.env);
         const lakeDir = path.resolve(io.cwd, flags.lake);
         // Paths inside the working directory print relative, others absolute.
         const relative = path.relative(io.cwd, lakeDir);
@@ -57,7 +63,7 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
         const pipeline = new LocalPipeline({
             settings: config.settings,
             lakeDir,
-            signingSecrets: [secret],
+            signingSecrets: [secret].filter(Boolean),
             onOutcome: (record) => print(formatOutcome(record, ++events, shownLake)),
         });
         const server = await startServer(pipeline, port).catch((error: NodeJS.ErrnoException) => {
@@ -65,16 +71,31 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
         });
 
         const types = [...config.settings.eventTypes.exact, ...config.settings.eventTypes.prefixes.map((p) => `${p}*`)];
-        print(`stripe-analytics local pipeline, stack "${config.stack}" (${path.basename(config.file)})`);
-        print(`  listening  http://127.0.0.1:${server.port}/webhook`);
+        const url = `http://127.0.0.1:${server.port}/webhook`;
+        if (eventBridge) {
+            print(`stripe-analytics local pipeline, stack "${config.stack}" (${path.basename(config.file)}), ingestion eventbridge`);
+            print(`  listening  ${url}   stands in for Stripe's delivery to EventBridge: POST a Stripe event, no signature`);
+            print(`  source     ${LOCAL_PARTNER_SOURCE} (the partner event source the rule matches)`);
+        } else {
+            print(`stripe-analytics local pipeline, stack "${config.stack}" (${path.basename(config.file)})`);
+            print(`  listening  ${url}`);
+        }
         print(`  archives   ${types.join(", ")}`);
         print(`  lake       ${lakeDir}/${config.settings.lakePrefix}/   dead letters: ${pipeline.deadLetterQueue.dir}/`);
-        print(`  secret     ${generated ? `${secret} (generated; set STRIPE_WEBHOOK_SECRET to use another)` : "from STRIPE_WEBHOOK_SECRET"}`);
-        print(`Feed it with the Stripe CLI:`);
-        print(`  stripe listen --forward-to localhost:${server.port}/webhook   # then restart with STRIPE_WEBHOOK_SECRET=<the whsec_ it prints>`);
-        print(`  stripe trigger customer.subscription.created`);
-        print(`or with the bundled samples, from another terminal (same --stack and --lake):`);
-        print(`  STRIPE_WEBHOOK_SECRET=${secret} npm run demo -- --url http://127.0.0.1:${server.port}/webhook --lake ${shownLake}`);
+        if (eventBridge) {
+            print(`Feed it with the Stripe CLI (its signature is ignored in this mode):`);
+            print(`  stripe listen --forward-to localhost:${server.port}/webhook`);
+            print(`  stripe trigger customer.subscription.created`);
+            print(`or with the bundled samples, from another terminal (same --stack, --lake and --ingestion):`);
+            print(`  npm run demo -- --url ${url} --lake ${shownLake} --ingestion eventbridge`);
+        } else {
+            print(`  secret     ${generated ? `${secret} (generated; set STRIPE_WEBHOOK_SECRET to use another)` : "from STRIPE_WEBHOOK_SECRET"}`);
+            print(`Feed it with the Stripe CLI:`);
+            print(`  stripe listen --forward-to localhost:${server.port}/webhook   # then restart with STRIPE_WEBHOOK_SECRET=<the whsec_ it prints>`);
+            print(`  stripe trigger customer.subscription.created`);
+            print(`or with the bundled samples, from another terminal (same --stack and --lake):`);
+            print(`  STRIPE_WEBHOOK_SECRET=${secret} npm run demo -- --url ${url} --lake ${shownLake}`);
+        }
         print(`Ctrl-C stops.`);
 
         await stopped();

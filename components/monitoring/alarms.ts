@@ -12,10 +12,12 @@
  * - AWS/States execution metrics (by StateMachineArn): https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html
  * - AWS/SQS ApproximateNumberOfMessagesVisible (by QueueName): https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
  */
+import type { IngestionMode } from "../ingestion/settings";
 
 /** The resources the alarms watch. */
 export interface AlarmTargets<T> {
-    receiverFunctionName: T;
+    /** The webhook receiver; without one (ingestion "eventbridge") there are no receiver alarms. */
+    receiverFunctionName?: T;
     eventBusName: T;
     ruleName: T;
     stateMachineArn: T;
@@ -47,6 +49,8 @@ export interface AlarmSpec<T> {
 export interface AlarmOptions {
     /** Hours without a single workflow execution before the no-events alarm fires; no such alarm when undefined. */
     noEventsAlarmHours?: number;
+    /** How the events arrive, for what the descriptions tell the operator to check. Default: `webhook`. */
+    ingestion?: IngestionMode;
 }
 
 const FIVE_MINUTES = 300;
@@ -70,16 +74,15 @@ function onAnyOccurrence<T>(role: string, namespace: string, metricName: string,
     };
 }
 
-/** Every alarm of one pipeline, in a stable order. */
-export function buildAlarmSpecs<T>(targets: AlarmTargets<T>, options: AlarmOptions = {}): AlarmSpec<T>[] {
-    const rule = { EventBusName: targets.eventBusName, RuleName: targets.ruleName };
-    const stateMachine = { StateMachineArn: targets.stateMachineArn };
-    const specs: AlarmSpec<T>[] = [
+/** The receiver's alarms, when there is a receiver. */
+function receiverAlarms<T>(receiverFunctionName: T | undefined): AlarmSpec<T>[] {
+    if (receiverFunctionName === undefined) return [];
+    return [
         onAnyOccurrence(
             "receiver-5xx",
             "AWS/Lambda",
             "Url5xxCount",
-            { FunctionName: targets.receiverFunctionName },
+            { FunctionName: receiverFunctionName },
             "The Stripe webhook receiver answered 5xx: the event bus refused events, or the function failed or timed out. " +
                 "Stripe retries each event for up to 3 days, so nothing is lost yet. Read the receiver's log group for the error and fix it; " +
                 "Stripe's retries then deliver the events.",
@@ -88,17 +91,37 @@ export function buildAlarmSpecs<T>(targets: AlarmTargets<T>, options: AlarmOptio
             "receiver-throttles",
             "AWS/Lambda",
             "Throttles",
-            { FunctionName: targets.receiverFunctionName },
+            { FunctionName: receiverFunctionName },
             "Lambda throttled the Stripe webhook receiver: the account's concurrency is used up. Stripe gets 429 and retries for up to 3 days. " +
                 "Find what else uses the concurrency, or ask for a higher Lambda concurrency quota.",
         ),
+    ];
+}
+
+/**
+ * Without the receiver, events too big for Step Functions reach the rule, which cannot start the
+ * workflow with them (its input limit is 256 KiB, EventBridge's 1 MB) and parks them at once.
+ */
+const PARTNER_OVERSIZE_NOTE =
+    " Events over Step Functions' 256 KiB input are parked at once (EventBridge does not retry that refusal): " +
+    "`npm run redrive -- ... --bucket <bucketName> --lake-prefix <lakePrefix>` writes those straight to their lake keys.";
+
+/** Every alarm of one pipeline, in a stable order. */
+export function buildAlarmSpecs<T>(targets: AlarmTargets<T>, options: AlarmOptions = {}): AlarmSpec<T>[] {
+    const rule = { EventBusName: targets.eventBusName, RuleName: targets.ruleName };
+    const stateMachine = { StateMachineArn: targets.stateMachineArn };
+    const eventBridge = options.ingestion === "eventbridge";
+    const oversizeNote = eventBridge ? PARTNER_OVERSIZE_NOTE : "";
+    const specs: AlarmSpec<T>[] = [
+        ...receiverAlarms(targets.receiverFunctionName),
         onAnyOccurrence(
             "delivery-failed",
             "AWS/Events",
             "FailedInvocations",
             rule,
             "EventBridge gave up delivering Stripe events to the archive workflow after its retries; they are in the dead-letter queue. " +
-                "Check the workflow and the rule target's role, then run `npm run redrive`.",
+                "Check the workflow and the rule target's role, then run `npm run redrive`." +
+                oversizeNote,
         ),
         onAnyOccurrence(
             "dlq-delivery-failed",
@@ -131,7 +154,8 @@ export function buildAlarmSpecs<T>(targets: AlarmTargets<T>, options: AlarmOptio
                 "ApproximateNumberOfMessagesVisible",
                 { QueueName: targets.deadLetterQueueName },
                 "Stripe events are parked in the dead-letter queue and not in the lake. Fix the cause (see the delivery and workflow alarms), " +
-                    "then run `npm run redrive` before the queue's retention runs out.",
+                    "then run `npm run redrive` before the queue's retention runs out." +
+                    oversizeNote,
             ),
             // A level, not a count: any message waiting is worth an alarm.
             statistic: "Maximum",
@@ -141,10 +165,13 @@ export function buildAlarmSpecs<T>(targets: AlarmTargets<T>, options: AlarmOptio
         const hours = options.noEventsAlarmHours;
         specs.push({
             role: "no-events",
-            description:
-                `No Stripe event reached the archive workflow for ${hours} hours. Check the webhook endpoint in the Stripe Dashboard ` +
-                "(disabled? failing deliveries?), the receiver's 4xx responses (a rotated signing secret?) and its log group; " +
-                "then `npm run backfill -- --since <last good day>` fetches what was missed.",
+            description: eventBridge
+                ? `No Stripe event reached the archive workflow for ${hours} hours. Check the event destination in the Stripe Dashboard ` +
+                  "(disabled? its event source deleted or no longer associated with the partner bus?) and the rule's metrics; " +
+                  "then `npm run backfill -- --since <last good day>` fetches what was missed."
+                : `No Stripe event reached the archive workflow for ${hours} hours. Check the webhook endpoint in the Stripe Dashboard ` +
+                  "(disabled? failing deliveries?), the receiver's 4xx responses (a rotated signing secret?) and its log group; " +
+                  "then `npm run backfill -- --since <last good day>` fetches what was missed.",
             namespace: "AWS/States",
             metricName: "ExecutionsStarted",
             dimensions: stateMachine,

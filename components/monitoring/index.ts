@@ -15,8 +15,8 @@ export interface Monitoring {
 }
 
 /**
- * CloudWatch alarms on every place an event can get stuck (receiver, rule delivery, workflow,
- * dead-letter queue) and, optionally, on silence. They notify an SNS topic: one created here,
+ * CloudWatch alarms on every place an event can get stuck (receiver, when there is one, rule
+ * delivery, workflow, dead-letter queue) and, optionally, on silence. They notify an SNS topic: one created here,
  * encrypted with its own KMS key, or an existing one.
  */
 export function createMonitoring(ctx: PartContext, deps: { storage: Storage; workflow: Workflow; routing: Routing; ingestion: Ingestion }): Monitoring {
@@ -31,13 +31,13 @@ export function createMonitoring(ctx: PartContext, deps: { storage: Storage; wor
 
     const specs = buildAlarmSpecs(
         {
-            receiverFunctionName: ingestion.receiver.name,
+            receiverFunctionName: ingestion.mode === "webhook" ? ingestion.receiver.name : undefined,
             eventBusName: routing.bus.name,
             ruleName: routing.rule.name,
             stateMachineArn: workflow.stateMachine.arn,
             deadLetterQueueName: storage.deadLetterQueue.name,
         },
-        { noEventsAlarmHours: settings.noEventsAlarmHours },
+        { noEventsAlarmHours: settings.noEventsAlarmHours, ingestion: settings.ingestion },
     );
     const alarms = specs.map(
         (spec) =>

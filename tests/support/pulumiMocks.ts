@@ -31,8 +31,11 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
             return { bucket: physical, arn: `arn:aws:s3:::${physical}` };
         case "aws:sqs/queue:Queue":
             return { name: physical, arn: `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${physical}`, url: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/${physical}` };
-        case "aws:cloudwatch/eventBus:EventBus":
-            return { name: physical, arn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/${physical}` };
+        case "aws:cloudwatch/eventBus:EventBus": {
+            // A partner bus is named after its event source; a custom one gets Pulumi's auto-name.
+            const busName = inputs.name ?? physical;
+            return { name: busName, arn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/${busName}` };
+        }
         case "aws:cloudwatch/eventRule:EventRule":
             return { name: physical, arn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:rule/${inputs.eventBusName}/${physical}` };
         case "aws:cloudwatch/eventArchive:EventArchive":
