@@ -38,7 +38,7 @@ const args: StripeAnalyticsPipelineArgs = ${JSON.stringify(CONFIGURATION.args, n
 const pipeline = new StripeAnalyticsPipeline(${JSON.stringify(CONFIGURATION.name)}, args);
 const outputs: PipelineOutputs = pipelineOutputs(pipeline);
 
-export const webhookUrl: pulumi.Output<string> = outputs.webhookUrl;
+export const webhookUrl: pulumi.Output<string | undefined> = outputs.webhookUrl;
 export const outputNames: readonly string[] = PIPELINE_OUTPUTS;
 export const archiveStates = buildArchiveStates({ bucketName: "acme-lake", lakePrefix: "stripe/events", deadLetterQueueUrl: "https://sqs.example/queue", next: "CreateStack" });
 export const archiveStatements = archiveStepStatements({ bucketArn: "arn:aws:s3:::acme-lake", lakePrefix: "stripe/events", deadLetterQueueArn: "arn:aws:sqs:us-east-1:123456789012:parked" });
