@@ -103,6 +103,34 @@ export interface StripeAnalyticsPipelineArgs {
     /** Days the Athena results bucket keeps query results (1 to 3650). Default: 7. */
     athenaResultsExpirationDays?: number;
     /**
+     * Keep a compacted copy of the lake for the views: an Apache Iceberg table (Parquet, partitioned
+     * by event type and month) that a Step Functions workflow fills daily with Athena `MERGE INTO`,
+     * so a metric query reads a few large files plus the last days' raw objects instead of one
+     * object per event. The raw lake stays the source of truth. Needs `athena: true`.
+     * docs/compaction.md. Default: false.
+     */
+    compaction?: boolean;
+    /**
+     * When the merge runs: an EventBridge Scheduler `cron(...)` (six fields, UTC) or `rate(...)`
+     * expression. The views' raw tail moves once a day, so more often than daily only costs more.
+     * Default: `cron(30 0 * * ? *)` (00:30 UTC daily).
+     * https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
+     */
+    compactionSchedule?: string;
+    /**
+     * When OPTIMIZE (bin-packing the daily merges' small files) and VACUUM (deleting the files it
+     * replaced) run, as a Scheduler expression. Default: `cron(0 3 ? * SUN *)` (Sundays 03:00 UTC).
+     * https://docs.aws.amazon.com/athena/latest/ug/querying-iceberg-data-optimization.html
+     */
+    compactionMaintenanceSchedule?: string;
+    /**
+     * Days before each merge's day whose events the views keep reading from the raw lake, because a
+     * late delivery may still add to them: at least 3 (Stripe retries a live event for up to 3 days,
+     * https://docs.stripe.com/webhooks) plus `retryMaximumEventAgeSeconds` in whole days,
+     * at most 31. Default: that minimum (4 with the default EventBridge retries).
+     */
+    compactionLookbackDays?: number;
+    /**
      * ARN of the QuickSight user or group that owns the data source and datasets, e.g.
      * `arn:aws:quicksight:us-east-1:123456789012:user/default/alice`. When set, the component
      * creates an Athena data source and one SPICE dataset per configured event family's view.

@@ -125,7 +125,7 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
             routing = createRouting(ctx, { storage, workflow, partnerEventSourceName: ingestion.eventSourceName });
         }
         const analytics = createAnalytics(ctx, { storage });
-        const monitoring = createMonitoring(ctx, { storage, workflow, routing, ingestion });
+        const monitoring = createMonitoring(ctx, { storage, workflow, routing, ingestion, compaction: analytics.compaction });
 
         const outputs: PipelineOutputs = {
             webhookUrl: ingestion.mode === "webhook" ? ingestion.functionUrl.functionUrl : pulumi.output(undefined),

@@ -5,8 +5,10 @@
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import { CliIo, defineCommand, integerFlag, runMain } from "../lib/cli";
+import { LAYER_DIR } from "../report/layer";
 import { LAKE_OPTION } from "../lib/lakeStore";
 import { LOCAL_PARTNER_SOURCE } from "../lib/eventBridge";
+import { JobRun, startPeriodicJob } from "../lib/periodicJob";
 import { INGESTION_OPTION, loadStackConfig, STACK_OPTION, withIngestion } from "../lib/stackConfig";
 import { LocalPipeline, OutcomeRecord } from "./pipeline";
 import { startServer } from "./server";
@@ -24,9 +26,28 @@ export const startCommand = defineCommand({
         port: { type: "string", default: "4242", placeholder: "N", description: "port to listen on, 0 for any free one" },
         lake: LAKE_OPTION,
         ingestion: INGESTION_OPTION,
+        "compact-every": {
+            type: "string",
+            placeholder: "MINUTES",
+            description: "also compact the lake every N minutes (1 to 1440) in a child process, `npm run compact -- --lake`, so `npm run report` stays fast",
+        },
     },
-    examples: ["npm start", "STRIPE_WEBHOOK_SECRET=whsec_... npm start -- --port 4343 --lake /tmp/lake", "npm start -- --ingestion eventbridge"],
+    examples: [
+        "npm start",
+        "STRIPE_WEBHOOK_SECRET=whsec_... npm start -- --port 4343 --lake /tmp/lake",
+        "npm start -- --ingestion eventbridge",
+        "npm start -- --compact-every 10",
+    ],
 });
+
+/** One line for a background compaction run: what `npm run compact -- --json` said, or why it failed. */
+export function formatCompaction(run: JobRun): string {
+    if (run.code === 0) {
+        const result = JSON.parse(run.stdout) as { files: number; inserted: number };
+        return `[compact] ${result.inserted} new event(s) compacted${result.files > result.inserted ? `, ${result.files - result.inserted} already there` : ""}`;
+    }
+    return `[compact] failed${run.code === null ? " (stopped)" : ` with exit code ${run.code}`}: ${run.stderr.trim().split("\n").pop() ?? ""}`;
+}
 
 /** The local signing secret: STRIPE_WEBHOOK_SECRET (as `stripe listen` prints it) or a fresh one. */
 export function localSigningSecret(env: CliIo["env"]): { secret: string; generated: boolean } {
@@ -70,6 +91,19 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
             throw new Error(error.code === "EADDRINUSE" ? `port ${port} is already in use; stop the other process or pass --port <n>` : `cannot listen on 127.0.0.1:${port}: ${error.message}`);
         });
 
+        const compactEvery = flags["compact-every"] === undefined ? undefined : integerFlag("compact-every", flags["compact-every"], 1, 1440);
+        // A child process: the compaction's file reads and DuckDB work stay off the server's event loop.
+        const compaction =
+            compactEvery === undefined
+                ? undefined
+                : startPeriodicJob({
+                      command: "npm",
+                      args: ["run", "--silent", "compact", "--", "--lake", lakeDir, "--prefix", config.settings.lakePrefix, "--json"],
+                      cwd: path.resolve(__dirname, ".."),
+                      intervalMs: compactEvery * 60_000,
+                      onRun: (run) => print(formatCompaction(run)),
+                  });
+
         const types = [...config.settings.eventTypes.exact, ...config.settings.eventTypes.prefixes.map((p) => `${p}*`)];
         const url = `http://127.0.0.1:${server.port}/webhook`;
         if (eventBridge) {
@@ -82,6 +116,7 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
         }
         print(`  archives   ${types.join(", ")}`);
         print(`  lake       ${lakeDir}/${config.settings.lakePrefix}/   dead letters: ${pipeline.deadLetterQueue.dir}/`);
+        if (compactEvery !== undefined) print(`  compacts   every ${compactEvery} min into ${path.join(shownLake, LAYER_DIR)}/ (npm run report reads it)`);
         if (eventBridge) {
             print(`Feed it with the Stripe CLI (its signature is ignored in this mode):`);
             print(`  stripe listen --forward-to localhost:${server.port}/webhook`);
@@ -100,6 +135,7 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
 
         await stopped();
         print("\nstopping: finishing events in flight ...");
+        await compaction?.stop();
         await new Promise((resolve) => server.close(resolve));
         await pipeline.idle();
         const c = pipeline.counts;

@@ -9,7 +9,8 @@
  * - AWS/Lambda Throttles (by FunctionName): https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
  * - AWS/Events rule metrics; a rule on a custom bus reports with EventBusName and RuleName:
  *   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
- * - AWS/States execution metrics (by StateMachineArn): https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html
+ * - AWS/States execution metrics (by StateMachineArn), of the archive and the compaction workflow:
+ *   https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html
  * - AWS/SQS ApproximateNumberOfMessagesVisible (by QueueName): https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
  */
 import type { IngestionMode } from "../ingestion/settings";
@@ -22,6 +23,8 @@ export interface AlarmTargets<T> {
     ruleName: T;
     stateMachineArn: T;
     deadLetterQueueName: T;
+    /** The compaction workflow (components/compaction); no compaction alarms when absent. */
+    compactionStateMachineArn?: T;
 }
 
 export interface AlarmSpec<T> {
@@ -161,6 +164,29 @@ export function buildAlarmSpecs<T>(targets: AlarmTargets<T>, options: AlarmOptio
             statistic: "Maximum",
         },
     ];
+    if (targets.compactionStateMachineArn !== undefined) {
+        const compaction = { StateMachineArn: targets.compactionStateMachineArn };
+        const views = "The views stay complete: they read every event from the seam on from the raw lake, and the seam moves only after a merge succeeded.";
+        specs.push(
+            onAnyOccurrence(
+                "compaction-failed",
+                "AWS/States",
+                "ExecutionsFailed",
+                compaction,
+                `A compaction run failed (its failed state in the Step Functions console shows the Athena error). ${views} ` +
+                    "Fix the cause; the next scheduled run merges everything from the seam again (MERGE is idempotent), or run `npm run compact -- --from <seam> --to <today>` now. " +
+                    "CompactionAlreadyRunning means two runs overlapped: nothing to fix.",
+            ),
+            onAnyOccurrence(
+                "compaction-timed-out",
+                "AWS/States",
+                "ExecutionsTimedOut",
+                compaction,
+                `A compaction run took longer than its 6-hour limit: a long history being caught up 30 days at a time, or a stuck Athena query. ${views} ` +
+                    "Every window it merged moved the seam, so the next scheduled run goes on from there; the execution's history in the Step Functions console shows the slow query.",
+            ),
+        );
+    }
     if (options.noEventsAlarmHours !== undefined) {
         const hours = options.noEventsAlarmHours;
         specs.push({

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { Compaction } from "../compaction";
 import { Ingestion } from "../ingestion";
 import { PartContext, jsonFrom } from "../context";
 import { Routing } from "../routing";
@@ -19,9 +20,9 @@ export interface Monitoring {
  * delivery, workflow, dead-letter queue) and, optionally, on silence. They notify an SNS topic: one created here,
  * encrypted with its own KMS key, or an existing one.
  */
-export function createMonitoring(ctx: PartContext, deps: { storage: Storage; workflow: Workflow; routing: Routing; ingestion: Ingestion }): Monitoring {
+export function createMonitoring(ctx: PartContext, deps: { storage: Storage; workflow: Workflow; routing: Routing; ingestion: Ingestion; compaction?: Compaction }): Monitoring {
     const { name, settings, parent } = ctx;
-    const { storage, workflow, routing, ingestion } = deps;
+    const { storage, workflow, routing, ingestion, compaction } = deps;
     const { tags } = settings;
 
     const choice = settings.alarmTopic;
@@ -36,6 +37,7 @@ export function createMonitoring(ctx: PartContext, deps: { storage: Storage; wor
             ruleName: routing.rule.name,
             stateMachineArn: workflow.stateMachine.arn,
             deadLetterQueueName: storage.deadLetterQueue.name,
+            compactionStateMachineArn: compaction?.stateMachine.arn,
         },
         { noEventsAlarmHours: settings.noEventsAlarmHours, ingestion: settings.ingestion },
     );

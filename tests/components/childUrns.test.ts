@@ -44,6 +44,8 @@ export const CONFIGURATIONS: { label: string; name: string; args: PipelineArgs; 
     // Added with issue 11 (Stripe's EventBridge delivery): new configurations only.
     { label: "ingestion: eventbridge", name: "partner", args: { ingestion: "eventbridge" } },
     { label: "ingestion: eventbridge, every optional part, during preview", name: "full", args: { ...EVERYTHING, ingestion: "eventbridge" }, preview: true },
+    // Added with issue 13 (compaction): a new configuration only.
+    { label: "every optional part, with compaction", name: "full", args: { ...EVERYTHING, compaction: true } },
 ];
 
 const SNAPSHOT_FILE = path.join(__dirname, "childUrns.snapshot.json");

@@ -46,8 +46,14 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
             return { name: physical, arn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${physical}` };
         case "aws:kms/key:Key":
             return { keyId: physical, arn: `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/${physical}` };
-        case "aws:sfn/stateMachine:StateMachine":
-            return { name: physical, arn: `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:${physical}` };
+        case "aws:sfn/stateMachine:StateMachine": {
+            const stateMachineName = inputs.name ?? physical;
+            return { name: stateMachineName, arn: `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:${stateMachineName}` };
+        }
+        case "aws:scheduler/scheduleGroup:ScheduleGroup":
+            return { name: physical, arn: `arn:aws:scheduler:${REGION}:${ACCOUNT_ID}:schedule-group/${physical}` };
+        case "aws:scheduler/schedule:Schedule":
+            return { name: physical, arn: `arn:aws:scheduler:${REGION}:${ACCOUNT_ID}:schedule/${inputs.groupName}/${physical}` };
         case "aws:iam/role:Role":
             return { name: physical, arn: `arn:aws:iam::${ACCOUNT_ID}:role/${physical}` };
         case "aws:cloudwatch/logGroup:LogGroup": {
