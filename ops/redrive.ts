@@ -6,7 +6,7 @@
  * sent its own copy to the queue). Anything else (an execution that failed for another reason, a
  * message that is not an event) stays in the queue and is reported.
  */
-import { ARCHIVE_FAILED_ERROR } from "../components/workflow/archiveStep";
+import { ARCHIVE_FAILED_ERROR, REWRITES_FIELD, WRITE_ERROR_FIELD } from "../components/workflow/archiveStep";
 import type { EventBridgeEvent } from "../lib/eventBridge";
 
 export interface QueuedMessage {
@@ -49,7 +49,9 @@ export async function redrive(queue: ParkedEvents, execute: (event: EventBridgeE
             report.received += 1;
             let event: EventBridgeEvent;
             try {
-                event = JSON.parse(message.body);
+                // A message parked after an S3 error carries the archive step's own fields: the event runs without them.
+                const { [WRITE_ERROR_FIELD]: _error, [REWRITES_FIELD]: _rewrites, ...parked } = JSON.parse(message.body);
+                event = parked;
                 if (typeof event?.detail !== "object" || event.detail === null) throw new Error("no detail");
             } catch {
                 report.kept += 1;
