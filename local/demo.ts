@@ -14,10 +14,10 @@ import { demoDeliveries, Delivery } from "../fixtures/samples";
 import { signatureHeader } from "../fixtures/stripeWebhooks";
 import { CliIo, defineCommand, runMain, UsageError } from "../lib/cli";
 import { toEventBridgeEvent } from "../lib/eventBridge";
-import { LAKE_OPTION, LocalDeadLetterQueue, LocalLake } from "../lib/lakeStore";
+import { DEAD_LETTER_OPTION, LAKE_OPTION, LocalDeadLetterQueue, LocalLake } from "../lib/lakeStore";
 import { loadStackConfig, LocalStackConfig, STACK_OPTION } from "../lib/stackConfig";
 import { LocalPipeline, Outcome, OutcomeRecord } from "./pipeline";
-import { startServer } from "./server";
+import { startServer, stopServer } from "./server";
 import { localSigningSecret } from "./start";
 
 export const demoCommand = defineCommand({
@@ -30,6 +30,7 @@ export const demoCommand = defineCommand({
         "(same --stack and --lake, and STRIPE_WEBHOOK_SECRET set to the secret it printed). Exit code 0 only if every outcome is as expected.",
     options: {
         lake: LAKE_OPTION,
+        "dead-letter": DEAD_LETTER_OPTION,
         stack: STACK_OPTION,
         url: { type: "string", placeholder: "URL", defaultText: "a pipeline of its own on a free port", description: "webhook URL of a running npm start" },
     },
@@ -76,18 +77,21 @@ export interface DemoTarget {
     close(): Promise<void>;
 }
 
-/** A fresh pipeline in this process on a free port, writing to `lakeDir`. */
-export async function inProcessTarget(lakeDir: string, settings: LocalStackConfig["settings"]): Promise<DemoTarget> {
+/** A fresh pipeline in this process on a free port, writing to `lakeDir` (and `deadLetterDir`, default beside it). */
+export async function inProcessTarget(lakeDir: string, settings: LocalStackConfig["settings"], deadLetterDir?: string): Promise<DemoTarget> {
     const secret = `whsec_demo${randomBytes(16).toString("hex")}`;
     const records: OutcomeRecord[] = [];
-    const pipeline = new LocalPipeline({ settings, lakeDir, signingSecrets: [secret], onOutcome: (r) => records.push(r) });
+    const pipeline = new LocalPipeline({ settings, lakeDir, deadLetterDir, signingSecrets: [secret], onOutcome: (r) => records.push(r) });
     const server = await startServer(pipeline, 0);
     return {
         url: `http://127.0.0.1:${server.port}/webhook`,
         secret,
         settle: () => pipeline.idle(),
         outcomes: (id) => records.filter((r) => r.id === id).map((r) => r.outcome),
-        close: () => new Promise((resolve) => server.close(() => resolve())),
+        close: async () => {
+            await stopServer(server);
+            await pipeline.stop();
+        },
     };
 }
 
@@ -112,11 +116,11 @@ export function runningTarget(url: string, secret: string, lake: LocalLake, time
 const isStored = (outcome: Expected) => outcome === "stored" || outcome === "oversize";
 
 /** Posts every delivery through the target and checks each outcome against the deployed rule and layout. */
-export async function runDemo(lakeDir: string, config: LocalStackConfig, target?: DemoTarget): Promise<DemoResult> {
+export async function runDemo(lakeDir: string, config: LocalStackConfig, target?: DemoTarget, deadLetterDir?: string): Promise<DemoResult> {
     const { lakePrefix } = config.settings;
     const lake = new LocalLake(lakeDir);
         const deliveries = demoDeliveries(`x${randomBytes(4).toString("hex")}`).map((delivery) => ({ ...delivery, expected: expectedOutcome(delivery, config.settings.eventPattern), key: objectKey(lakePrefix, delivery.event) }));
-    target ??= await inProcessTarget(lakeDir, config.settings);
+    target ??= await inProcessTarget(lakeDir, config.settings, deadLetterDir);
     const lines: string[] = [];
     const summary = { received: 0, stored: 0, ignored: 0, rejected: 0 };
     try {
@@ -145,7 +149,7 @@ export async function runDemo(lakeDir: string, config: LocalStackConfig, target?
             if (outcomes && expected !== "rejected" && !outcomes.includes(expected)) problems.push(`pipeline reported ${outcomes.join(", ") || "nothing"}`);
             lines.push(`${problems.length === 0 ? "ok  " : "FAIL"} ${label.padEnd(34)} ${expected.padEnd(8)} ${isStored(expected) ? key : ""}${problems.length ? `  <- ${problems.join("; ")}` : ""}`);
         }
-        const parked = (await new LocalDeadLetterQueue(lakeDir).receive()).filter((m) => deliveries.some((d) => m.body.includes(d.event.id)));
+        const parked = (await LocalDeadLetterQueue.forLake(lakeDir, deadLetterDir).receive()).filter((m) => deliveries.some((d) => m.body.includes(d.event.id)));
         if (parked.length > 0) lines.push(`FAIL ${parked.length} demo event(s) parked in the dead-letter queue`);
     } finally {
         await target.close();
@@ -163,7 +167,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             if (generated) throw new UsageError("--url posts to a running npm start: set STRIPE_WEBHOOK_SECRET to the secret it printed");
             target = runningTarget(flags.url, secret, new LocalLake(lakeDir));
         }
-        const result = await runDemo(lakeDir, config, target);
+        const deadLetterDir = flags["dead-letter"] === undefined ? undefined : path.resolve(io.cwd, flags["dead-letter"]);
+        const result = await runDemo(lakeDir, config, target, deadLetterDir);
         const s = result.summary;
         io.stdout.write(
             [...result.lines, `received ${s.received}, stored ${s.stored}, ignored ${s.ignored}, rejected ${s.rejected}; lake ${lakeDir}`, result.ok ? "demo: every outcome as expected" : "demo: some outcomes were not as expected"]

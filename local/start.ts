@@ -1,25 +1,30 @@
 /**
  * `npm start`: the pipeline on this machine, fed by `stripe listen` or `npm run demo`.
- *   npm start -- [--stack dev] [--port 4242] [--lake .lake]
+ *   npm start -- [--stack dev] [--port 4242] [--lake .lake] [--dead-letter DIR] [--journal DIR]
  */
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import { CliIo, defineCommand, integerFlag, runMain } from "../lib/cli";
-import { LAKE_OPTION } from "../lib/lakeStore";
+import { JOURNAL_OPTION } from "../lib/journal";
+import { DEAD_LETTER_OPTION, LAKE_OPTION } from "../lib/lakeStore";
 import { loadStackConfig, STACK_OPTION } from "../lib/stackConfig";
 import { LocalPipeline, OutcomeRecord } from "./pipeline";
-import { startServer } from "./server";
+import { stopServer, startServer } from "./server";
 
 export const startCommand = defineCommand({
     name: "start",
     summary: "Runs the Stripe → receiver → bus → rule → workflow → lake path on this machine.",
     description:
         "Serves the receiver on http://127.0.0.1:<port>/webhook and prints one line per event: where it was stored, or why not. " +
-        "Signing secret: STRIPE_WEBHOOK_SECRET (the whsec_ that `stripe listen` prints), or a generated one. Ctrl-C stops.",
+        "Signing secret: STRIPE_WEBHOOK_SECRET (the whsec_ that `stripe listen` prints), or a generated one. " +
+        "An event answered 200 is in the bus's journal on disk before the answer; after a crash the next start runs the journal's unfinished events again. " +
+        "Ctrl-C stops within a few seconds (events not finished by then stay in the journal); a second Ctrl-C stops at once.",
     options: {
         stack: STACK_OPTION,
         port: { type: "string", default: "4242", placeholder: "N", description: "port to listen on, 0 for any free one" },
         lake: LAKE_OPTION,
+        "dead-letter": DEAD_LETTER_OPTION,
+        journal: JOURNAL_OPTION,
     },
     examples: ["npm start", "STRIPE_WEBHOOK_SECRET=whsec_... npm start -- --port 4343 --lake /tmp/lake"],
 });
@@ -39,9 +44,27 @@ export function formatOutcome(record: OutcomeRecord, total: number, lakeDir: str
     return `[${String(total).padStart(5)}] ${record.outcome.padEnd(8)} ${(record.type ?? "-").padEnd(36)} ${(record.id ?? "-").padEnd(30)} ${where}`;
 }
 
-const untilSignalled = () => new Promise<void>((resolve) => process.once("SIGINT", resolve).once("SIGTERM", resolve));
+/** Events still running this long after Ctrl-C are stopped; they stay in the journal. */
+const STOP_GRACE_MS = 2000;
 
-/** Runs until `stopped` resolves (by default Ctrl-C or SIGTERM), then finishes the events in flight. */
+/** The first Ctrl-C (or SIGTERM) resolves; a second one ends the process at once. */
+const untilSignalled = () =>
+    new Promise<void>((resolve) => {
+        const first = () => {
+            process.off("SIGINT", first).off("SIGTERM", first);
+            process.once("SIGINT", () => process.exit(130)).once("SIGTERM", () => process.exit(143));
+            resolve();
+        };
+        process.once("SIGINT", first).once("SIGTERM", first);
+    });
+
+/** How a folder is shown: relative when inside the working directory, absolute otherwise. */
+function shown(cwd: string, dir: string): string {
+    const relative = path.relative(cwd, dir);
+    return relative === "" ? "." : relative.startsWith("..") ? dir : relative;
+}
+
+/** Runs until `stopped` resolves (by default Ctrl-C or SIGTERM), then finishes or journals the events in flight. */
 export async function main(argv: string[], io: CliIo, stopped: () => Promise<void> = untilSignalled): Promise<number> {
     return startCommand.run(argv, io, async (flags) => {
         const print = (line: string) => io.stdout.write(`${line}\n`);
@@ -49,40 +72,64 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
         const config = loadStackConfig(flags.stack);
         const { secret, generated } = localSigningSecret(io.env);
         const lakeDir = path.resolve(io.cwd, flags.lake);
-        // Paths inside the working directory print relative, others absolute.
-        const relative = path.relative(io.cwd, lakeDir);
-        const shownLake = relative === "" ? "." : relative.startsWith("..") ? lakeDir : relative;
+        const shownLake = shown(io.cwd, lakeDir);
+        const given = (flag: string | undefined) => (flag === undefined ? undefined : path.resolve(io.cwd, flag));
 
         let events = 0;
         const pipeline = new LocalPipeline({
             settings: config.settings,
             lakeDir,
+            deadLetterDir: given(flags["dead-letter"]),
+            journalDir: given(flags.journal),
             signingSecrets: [secret],
             onOutcome: (record) => print(formatOutcome(record, ++events, shownLake)),
         });
         const server = await startServer(pipeline, port).catch((error: NodeJS.ErrnoException) => {
             throw new Error(error.code === "EADDRINUSE" ? `port ${port} is already in use; stop the other process or pass --port <n>` : `cannot listen on 127.0.0.1:${port}: ${error.message}`);
         });
+        let resumed;
+        try {
+            resumed = await pipeline.start();
+        } catch (error) {
+            await stopServer(server);
+            throw error;
+        }
 
         const types = [...config.settings.eventTypes.exact, ...config.settings.eventTypes.prefixes.map((p) => `${p}*`)];
         print(`stripe-analytics local pipeline, stack "${config.stack}" (${path.basename(config.file)})`);
         print(`  listening  http://127.0.0.1:${server.port}/webhook`);
         print(`  archives   ${types.join(", ")}`);
         print(`  lake       ${lakeDir}/${config.settings.lakePrefix}/   dead letters: ${pipeline.deadLetterQueue.dir}/`);
+        print(`  journal    ${pipeline.journalDir}/`);
         print(`  secret     ${generated ? `${secret} (generated; set STRIPE_WEBHOOK_SECRET to use another)` : "from STRIPE_WEBHOOK_SECRET"}`);
+        if (resumed.recovered > 0 || resumed.temporaryFilesRemoved > 0 || resumed.unreadableJournalLines > 0) {
+            print(
+                `  resumed    ${resumed.recovered} accepted event(s) from the journal, run again now; ${resumed.temporaryFilesRemoved} temporary file(s) of interrupted writes removed` +
+                    (resumed.unreadableJournalLines > 0 ? `; ${resumed.unreadableJournalLines} journal line(s) cut short by the crash skipped (never acknowledged)` : ""),
+            );
+        }
         print(`Feed it with the Stripe CLI:`);
         print(`  stripe listen --forward-to localhost:${server.port}/webhook   # then restart with STRIPE_WEBHOOK_SECRET=<the whsec_ it prints>`);
         print(`  stripe trigger customer.subscription.created`);
         print(`or with the bundled samples, from another terminal (same --stack and --lake):`);
-        print(`  STRIPE_WEBHOOK_SECRET=${secret} npm run demo -- --url http://127.0.0.1:${server.port}/webhook --lake ${shownLake}`);
+        const deadLetterFlag = flags["dead-letter"] === undefined ? "" : ` --dead-letter ${shown(io.cwd, pipeline.deadLetterQueue.dir)}`;
+        // A secret from the environment is the user's own: never print it.
+        print(`  STRIPE_WEBHOOK_SECRET=${generated ? secret : "<from your environment>"} npm run demo -- --url http://127.0.0.1:${server.port}/webhook --lake ${shownLake}${deadLetterFlag}`);
         print(`Ctrl-C stops.`);
 
         await stopped();
-        print("\nstopping: finishing events in flight ...");
-        await new Promise((resolve) => server.close(resolve));
-        await pipeline.idle();
+        print(`\nstopping: finishing events in flight (at most ${STOP_GRACE_MS / 1000} s; the rest stays in the journal) ...`);
+        await stopServer(server);
+        await pipeline.stop(STOP_GRACE_MS);
         const c = pipeline.counts;
         print(`received ${c.received}, stored ${c.stored + c.oversize}, ignored ${c.ignored}, parked ${c.parked}, rejected ${c.rejected}, failed ${c.failed}`);
+        const left = pipeline.bus.unfinished;
+        if (left > 0) {
+            print(
+                `journal: ${left} accepted event(s) neither stored nor parked yet (${pipeline.bus.redelivering} after a failed run): ` +
+                    `the next npm start on this lake runs them again (${pipeline.journalDir})`,
+            );
+        }
     });
 }
 

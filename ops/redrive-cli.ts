@@ -1,6 +1,6 @@
 /**
  * `npm run redrive`: parked events back through the archive workflow.
- *   local (default):  npm run redrive -- [--lake .lake] [--stack dev]
+ *   local (default):  npm run redrive -- [--lake .lake] [--dead-letter DIR] [--journal DIR] [--stack dev]
  *   deployed stack:   npm run redrive -- --queue-url <deadLetterQueueUrl> --state-machine-arn <stateMachineArn> [--region us-east-1]
  * (`pulumi stack output deadLetterQueueUrl` and `stateMachineArn` give the two values.)
  */
@@ -8,7 +8,8 @@ import * as path from "node:path";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { CliIo, defineCommand, runMain, UsageError } from "../lib/cli";
-import { LAKE_OPTION, LocalDeadLetterQueue, LocalLake } from "../lib/lakeStore";
+import { JOURNAL_OPTION, journalFolder, readJournal } from "../lib/journal";
+import { DEAD_LETTER_OPTION, LAKE_OPTION, LocalDeadLetterQueue, LocalLake } from "../lib/lakeStore";
 import { LocalWorkflow } from "../lib/localWorkflow";
 import { loadStackConfig, STACK_OPTION } from "../lib/stackConfig";
 import { redrive, RedriveReport } from "./redrive";
@@ -18,13 +19,16 @@ export const redriveCommand = defineCommand({
     name: "redrive",
     summary: "Sends the events parked in the dead-letter queue back through the archive workflow.",
     description:
-        "Locally (the default) it reads the dead-letter folder of --lake and runs the local workflow; with --queue-url and " +
+        "Locally (the default) it reads the dead-letter folder (--dead-letter, and a lake's older <lake>/.dead-letter) and runs the local workflow, " +
+        "and reports the events npm start accepted that are still in its journal, neither stored nor parked (npm start runs those again); with --queue-url and " +
         "--state-machine-arn it reads the deployed SQS queue and starts the deployed state machine " +
         "(`pulumi stack output deadLetterQueueUrl` and `stateMachineArn` give the two values). " +
         "A message is deleted only once its event is stored or parked anew; it stops when the lake still refuses writes. " +
-        "Exit code 1 when events are left in the queue.",
+        "Exit code 1 when events are left in the queue, or are in the journal after a run that could neither store nor park them.",
     options: {
         lake: LAKE_OPTION,
+        "dead-letter": DEAD_LETTER_OPTION,
+        journal: JOURNAL_OPTION,
         stack: STACK_OPTION,
         "queue-url": { type: "string", placeholder: "URL", description: "the deployed dead-letter queue (stack output deadLetterQueueUrl)" },
         "state-machine-arn": { type: "string", placeholder: "ARN", description: "the deployed workflow (stack output stateMachineArn), with --queue-url" },
@@ -46,18 +50,31 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         const queueUrl = flags["queue-url"];
         const stateMachineArn = flags["state-machine-arn"];
         let report: RedriveReport;
+        let journalProblems = 0;
         if (queueUrl || stateMachineArn) {
             if (!queueUrl || !stateMachineArn) throw new UsageError("--queue-url and --state-machine-arn go together");
             report = await redrive(sqsParkedEvents(new SQSClient({ region: flags.region }), queueUrl), stateMachineExecutor(new SFNClient({ region: flags.region }), stateMachineArn));
         } else {
             const settings = loadStackConfig(flags.stack).settings;
             const lakeDir = path.resolve(io.cwd, flags.lake);
-            const deadLetterQueue = new LocalDeadLetterQueue(lakeDir);
+            const given = (flag: string | undefined) => (flag === undefined ? undefined : path.resolve(io.cwd, flag));
+            const deadLetterQueue = LocalDeadLetterQueue.forLake(lakeDir, given(flags["dead-letter"]));
+            const legacy = (await new LocalDeadLetterQueue(deadLetterQueue.alsoReads[0]).receive()).length;
+            if (legacy > 0) io.stdout.write(`reading ${legacy} parked event(s) from ${deadLetterQueue.alsoReads[0]} too, where lakes kept them before the dead-letter folder moved beside the lake\n`);
             const workflow = new LocalWorkflow({ lake: new LocalLake(lakeDir), deadLetterQueue, lakePrefix: settings.lakePrefix });
             report = await redrive(localParkedEvents(deadLetterQueue), localExecutor(workflow));
+            const journalDir = journalFolder(lakeDir, given(flags.journal));
+            const { unfinished } = await readJournal(journalDir);
+            const failed = unfinished.filter((e) => e.lastError !== undefined);
+            const idOf = (e: (typeof unfinished)[number]) => (e.event.detail as { id?: string }).id ?? "?";
+            for (const e of failed) report.problems.push(`event ${idOf(e)}: neither stored nor parked (${e.lastError}); still in the journal ${journalDir}, npm start keeps retrying it`);
+            if (unfinished.length > failed.length) {
+                report.problems.push(`${unfinished.length - failed.length} more event(s) in the journal are accepted and not finished yet: npm start is running them, or runs them at its next start`);
+            }
+            journalProblems = failed.length;
         }
         io.stdout.write(`${formatReport(report)}\n`);
-        return report.kept > 0 || report.parkedAgain > 0 ? 1 : 0;
+        return report.kept > 0 || report.parkedAgain > 0 || journalProblems > 0 ? 1 : 0;
     });
 }
 
