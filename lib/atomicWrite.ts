@@ -133,7 +133,8 @@ export async function removeTemporaryFiles(root: string): Promise<number> {
         try {
             entries = await fs.readdir(folder, { withFileTypes: true });
         } catch (error) {
-            if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+            // Nothing to clean where there is no folder (yet, or a file in its place: writes there fail on their own).
+            if (["ENOENT", "ENOTDIR"].includes((error as NodeJS.ErrnoException).code ?? "")) return;
             throw error;
         }
         for (const entry of entries) {

@@ -25,6 +25,12 @@ export const startCommand = defineCommand({
         lake: LAKE_OPTION,
         "dead-letter": DEAD_LETTER_OPTION,
         journal: JOURNAL_OPTION,
+        "retry-delay": {
+            type: "string",
+            placeholder: "MS",
+            defaultText: "the deployed workflow's backoff",
+            description: "wait this many milliseconds between the workflow's retries instead, to try faults quickly",
+        },
     },
     examples: ["npm start", "STRIPE_WEBHOOK_SECRET=whsec_... npm start -- --port 4343 --lake /tmp/lake"],
 });
@@ -81,6 +87,7 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
             lakeDir,
             deadLetterDir: given(flags["dead-letter"]),
             journalDir: given(flags.journal),
+            retryDelayMs: flags["retry-delay"] === undefined ? undefined : integerFlag("retry-delay", flags["retry-delay"], 0, 600_000),
             signingSecrets: [secret],
             onOutcome: (record) => print(formatOutcome(record, ++events, shownLake)),
         });
