@@ -9,7 +9,16 @@ export { DEFAULT_EVENT_TYPES, EventTypeSelection, selectEventTypes, suggestEvent
 export { STRIPE_EVENT_TYPES } from "./events/catalog.generated";
 export { DEFAULT_LAKE_PREFIX, objectKey, eventDate, parseObjectKey } from "./lake/layout";
 export { EVENT_SOURCE, buildArchivePattern, buildEventPattern, matchesEventPattern, StripeEventPattern } from "./routing/eventPattern";
-export { AlarmSpec, AlarmTargets, buildAlarmSpecs } from "./monitoring/alarms";
+export {
+    AlarmSpec,
+    AlarmTargets,
+    buildAlarmSpecs,
+    buildReceiverMetricFilters,
+    MetricFilterSpec,
+    receiverMetricsNamespace,
+    REJECTED_REQUESTS_METRIC,
+    REJECTED_REQUESTS_THRESHOLD,
+} from "./monitoring/alarms";
 export { buildArchiveDefinition } from "./workflow/definition";
 export {
     buildArchiveStates,

@@ -15,6 +15,8 @@ export const RECEIVER_RUNTIME = "nodejs22.x";
 
 export interface Ingestion {
     receiver: aws.lambda.Function;
+    /** The receiver's log group: one JSON line per request (monitoring counts the rejected ones). */
+    logGroup: aws.cloudwatch.LogGroup;
     functionUrl: aws.lambda.FunctionUrl;
     webhookEndpoint: stripe.WebhookEndpoint;
     signingSecret: aws.secretsmanager.Secret;
@@ -57,6 +59,8 @@ export function createIngestion(ctx: PartContext, { storage, routing }: { storag
             code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundleReceiver()) }),
             role: role.arn,
             memorySize: settings.receiverMemoryMb,
+            // The cap on the public door (-1: none); a throttled delivery is a 429 that Stripe retries.
+            reservedConcurrentExecutions: settings.receiverReservedConcurrency,
             // Stripe waits up to about 10 s for an answer; a slower one counts as failed and is retried.
             timeout: 10,
             environment: {
@@ -100,5 +104,5 @@ export function createIngestion(ctx: PartContext, { storage, routing }: { storag
     );
     new aws.secretsmanager.SecretVersion(`${name}-signing-secret-value`, { secretId: signingSecret.id, secretString: webhookEndpoint.secret }, { parent });
 
-    return { receiver, functionUrl, webhookEndpoint, signingSecret };
+    return { receiver, logGroup, functionUrl, webhookEndpoint, signingSecret };
 }

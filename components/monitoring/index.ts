@@ -5,7 +5,7 @@ import { PartContext, jsonFrom } from "../context";
 import { Routing } from "../routing";
 import { Storage } from "../storage";
 import { Workflow } from "../workflow";
-import { buildAlarmSpecs } from "./alarms";
+import { buildAlarmSpecs, buildReceiverMetricFilters, receiverMetricsNamespace } from "./alarms";
 import { alarmTopicKeyPolicy, alarmTopicPolicy } from "./policies";
 
 export interface Monitoring {
@@ -36,6 +36,7 @@ export function createMonitoring(ctx: PartContext, deps: { storage: Storage; wor
             ruleName: routing.rule.name,
             stateMachineArn: workflow.stateMachine.arn,
             deadLetterQueueName: storage.deadLetterQueue.name,
+            receiverMetricsNamespace: receiverMetricFilters(ctx, ingestion),
         },
         { noEventsAlarmHours: settings.noEventsAlarmHours },
     );
@@ -75,6 +76,24 @@ export function createMonitoring(ctx: PartContext, deps: { storage: Storage; wor
         }
     }
     return { alarms, alarmTopicArn: pulumi.output(topicArn) };
+}
+
+/**
+ * The receiver's log metrics (buildReceiverMetricFilters), on its log group; returns their
+ * namespace for the alarms. Receiver-only, like the receiver alarms: a pipeline without a
+ * receiver has neither.
+ */
+function receiverMetricFilters(ctx: PartContext, ingestion: Ingestion): pulumi.Output<string> {
+    const { name, parent } = ctx;
+    const namespace = ingestion.receiver.name.apply(receiverMetricsNamespace);
+    for (const filter of buildReceiverMetricFilters(namespace)) {
+        new aws.cloudwatch.LogMetricFilter(
+            `${name}-${filter.role}`,
+            { logGroupName: ingestion.logGroup.name, pattern: filter.pattern, metricTransformation: filter.metricTransformation },
+            { parent },
+        );
+    }
+    return namespace;
 }
 
 function createAlarmTopic(ctx: PartContext): aws.sns.Topic {
