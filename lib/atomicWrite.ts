@@ -114,6 +114,8 @@ export async function writeFileOnce(file: string, content: string): Promise<bool
         await fs.link(temporary, file);
     } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        // Only a file is the object; a folder of that name is a lake this write cannot go into.
+        if (!(await fs.lstat(file)).isFile()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, write '${file}'`), { code: "EISDIR" });
         created = false;
     } finally {
         await removeTemporary(temporary);

@@ -109,6 +109,17 @@ export class LocalLake {
         }
     }
 
+    /** Writes once, as the receiver and the backfill do: false when the key was taken (a redelivery), which is success. */
+    async putIfAbsent(key: string, body: string): Promise<boolean> {
+        try {
+            await this.putObject(key, body, { ifNoneMatch: "*" });
+            return true;
+        } catch (error) {
+            if (isAlreadyStored(error)) return false;
+            throw error;
+        }
+    }
+
     /** Keys of every object under a prefix, sorted. */
     async list(prefix: string): Promise<string[]> {
         const base = this.pathOf(prefix);

@@ -12,7 +12,7 @@ import { EVENT_SOURCE, StripeEventPattern } from "../components/routing/eventPat
 import { createReceiver, ReceiverResponse } from "../components/receiver/handler";
 import { removeTemporaryFiles } from "../lib/atomicWrite";
 import { journalFolder } from "../lib/journal";
-import { isAlreadyStored, LocalDeadLetterQueue, LocalLake } from "../lib/lakeStore";
+import { LocalDeadLetterQueue, LocalLake } from "../lib/lakeStore";
 import { LocalWorkflow } from "../lib/localWorkflow";
 import { LocalEventBus, Outcome, OutcomeRecord } from "./bus";
 
@@ -75,9 +75,7 @@ export class LocalPipeline {
             archiveOversize: async (key, body) => {
                 await this.start();
                 // Written once, as the receiver's own PutObject is: a redelivery finds it there.
-                await this.lake.putObject(key, body, { ifNoneMatch: "*" }).catch((error: unknown) => {
-                    if (!isAlreadyStored(error)) throw error;
-                });
+                await this.lake.putIfAbsent(key, body);
                 const event = JSON.parse(body) as { id: string; type: string };
                 this.record({ outcome: "oversize", id: event.id, type: event.type, where: key });
             },
