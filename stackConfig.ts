@@ -44,6 +44,7 @@ export function readPipelineConfig(read: ConfigReader): PipelineConfig {
     return {
         name: read.string("name") ?? DEFAULT_PIPELINE_NAME,
         args: {
+            ingestion: read.string("ingestion"),
             extraEventTypes: read.object<string[]>("extraEventTypes"),
             stripeApiVersion: read.string("stripeApiVersion"),
             lakePrefix: read.string("lakePrefix"),
@@ -62,6 +63,10 @@ export function readPipelineConfig(read: ConfigReader): PipelineConfig {
             analyticsMetrics: read.object<string[]>("analyticsMetrics"),
             analyticsStartDate: read.string("analyticsStartDate"),
             athenaResultsExpirationDays: read.number("athenaResultsExpirationDays"),
+            compaction: read.boolean("compaction"),
+            compactionSchedule: read.string("compactionSchedule"),
+            compactionMaintenanceSchedule: read.string("compactionMaintenanceSchedule"),
+            compactionLookbackDays: read.number("compactionLookbackDays"),
             quicksightPrincipalArn: quickSightPrincipal(read),
             quicksightManifestDataSet: read.boolean("quicksightManifestDataSet"),
             quicksightRefreshInterval: read.string("quicksightRefreshInterval"),

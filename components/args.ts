@@ -18,8 +18,20 @@ export interface StripeAnalyticsPipelineArgs {
      */
     extraEventTypes?: string[];
     /**
-     * Stripe API version the webhook endpoint renders events with, e.g. `2025-10-29.clover`.
-     * Pin it so the lake's JSON shape does not change when the account's default version does.
+     * How Stripe delivers events: `webhook`, to a Stripe webhook endpoint at the receiver's Lambda
+     * function URL, which checks the signature and publishes to the pipeline's own bus; or
+     * `eventbridge`, through a Stripe event destination of type `amazon_eventbridge` to a partner
+     * event bus in the deploying account and region, with no receiver, function URL or signing
+     * secret. `eventbridge` cannot be combined with `receiverMemoryMb`, `existingEventBusName` or
+     * `existingEventBusArn` (docs/ingestion.md compares the two). Default: `webhook`.
+     * https://docs.stripe.com/event-destinations/eventbridge
+     */
+    ingestion?: string;
+    /**
+     * Stripe API version the webhook endpoint (or, with `ingestion: "eventbridge"`, the event
+     * destination's snapshot payload) renders events with, e.g. `2025-10-29.clover`. Pin it so the
+     * lake's JSON shape does not change when the account's default version does. Changing it
+     * replaces the endpoint or the destination (docs/ingestion.md).
      * Default: the account's default API version. https://docs.stripe.com/api/versioning
      */
     stripeApiVersion?: pulumi.Input<string>;
@@ -57,7 +69,7 @@ export interface StripeAnalyticsPipelineArgs {
      * values CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...). Default: 30.
      */
     logRetentionDays?: number;
-    /** Memory of the receiver function in MB (128 to 10240); CPU scales with it. Default: 256. */
+    /** Memory of the receiver function in MB (128 to 10240); CPU scales with it. Webhook ingestion only. Default: 256. */
     receiverMemoryMb?: number;
     /**
      * Concurrent executions reserved for the receiver, which are also its cap: a flood of requests
@@ -101,6 +113,34 @@ export interface StripeAnalyticsPipelineArgs {
     analyticsStartDate?: string;
     /** Days the Athena results bucket keeps query results (1 to 3650). Default: 7. */
     athenaResultsExpirationDays?: number;
+    /**
+     * Keep a compacted copy of the lake for the views: an Apache Iceberg table (Parquet, partitioned
+     * by event type and month) that a Step Functions workflow fills daily with Athena `MERGE INTO`,
+     * so a metric query reads a few large files plus the last days' raw objects instead of one
+     * object per event. The raw lake stays the source of truth. Needs `athena: true`.
+     * docs/compaction.md. Default: false.
+     */
+    compaction?: boolean;
+    /**
+     * When the merge runs: an EventBridge Scheduler `cron(...)` (six fields, UTC) or `rate(...)`
+     * expression. The views' raw tail moves once a day, so more often than daily only costs more.
+     * Default: `cron(30 0 * * ? *)` (00:30 UTC daily).
+     * https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
+     */
+    compactionSchedule?: string;
+    /**
+     * When OPTIMIZE (bin-packing the daily merges' small files) and VACUUM (deleting the files it
+     * replaced) run, as a Scheduler expression. Default: `cron(0 3 ? * SUN *)` (Sundays 03:00 UTC).
+     * https://docs.aws.amazon.com/athena/latest/ug/querying-iceberg-data-optimization.html
+     */
+    compactionMaintenanceSchedule?: string;
+    /**
+     * Days before each merge's day whose events the views keep reading from the raw lake, because a
+     * late delivery may still add to them: at least 3 (Stripe retries a live event for up to 3 days,
+     * https://docs.stripe.com/webhooks) plus `retryMaximumEventAgeSeconds` in whole days,
+     * at most 31. Default: that minimum (4 with the default EventBridge retries).
+     */
+    compactionLookbackDays?: number;
     /**
      * ARN of the QuickSight user or group that owns the data source and datasets, e.g.
      * `arn:aws:quicksight:us-east-1:123456789012:user/default/alice`. When set, the component
@@ -168,7 +208,7 @@ export interface StripeAnalyticsPipelineArgs {
     /**
      * Name of an existing custom EventBridge bus (same account and region) for the receiver to
      * publish to and the rule to live on, instead of creating one. Needs `existingEventBusArn`.
-     * Default: create the bus.
+     * Webhook ingestion only. Default: create the bus.
      */
     existingEventBusName?: string;
     /** ARN of the bus named by `existingEventBusName`; the IAM policies use it. Default: none. */

@@ -3,9 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { createAnalytics } from "./analytics";
 import type { StripeAnalyticsPipelineArgs } from "./args";
 import { PartContext } from "./context";
-import { createIngestion } from "./ingestion";
+import { createWebhookIngestion, Ingestion } from "./ingestion";
+import { createEventDestination } from "./ingestion/eventDestination";
 import { createMonitoring } from "./monitoring";
-import { createRouting } from "./routing";
+import { createRouting, Routing } from "./routing";
 import { resolveSettings } from "./settings";
 import { createStorage } from "./storage";
 import { createWorkflow } from "./workflow";
@@ -54,7 +55,8 @@ export function pipelineOutputs(pipeline: StripeAnalyticsPipeline): PipelineOutp
  * Stripe events into an S3 analytics lake on AWS:
  * Stripe webhook → Lambda function URL (signature check) → EventBridge bus → rule → Step Functions
  * → S3 PutObject (one JSON object per event id) → Glue table, views and saved queries in Athena
- * → QuickSight datasets.
+ * → QuickSight datasets. With `ingestion: "eventbridge"`, Stripe's event destination delivers to a
+ * partner event bus instead of the first two steps.
  *
  * Children are named `${name}-<role>` and parented to this component; validation of the
  * arguments happens in the constructor, so bad configuration fails `pulumi preview`.
@@ -62,13 +64,17 @@ export function pipelineOutputs(pipeline: StripeAnalyticsPipeline): PipelineOutp
 export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
     // The outputs: declared here, where the component package's schema is inferred from, and assigned
     // all at once from the record the constructor builds (PipelineOutputs).
-    /** URL Stripe posts events to (the receiver's function URL). */
-    public readonly webhookUrl!: pulumi.Output<string>;
+    /** URL Stripe posts events to (the receiver's function URL); undefined with `ingestion: "eventbridge"`. */
+    public readonly webhookUrl!: pulumi.Output<string | undefined>;
     /** Name of the lake bucket: the one the component created, or `existingBucketName`. */
     public readonly bucketName!: pulumi.Output<string>;
     /** Key prefix of the event objects in the bucket. */
     public readonly lakePrefix!: pulumi.Output<string>;
-    /** Name of the bus the receiver publishes to: the one the component created, or `existingEventBusName`. */
+    /**
+     * Name of the bus the events arrive on: the one the receiver publishes to (created, or
+     * `existingEventBusName`), or with `ingestion: "eventbridge"` the partner bus of Stripe's event
+     * source (`aws.partner/stripe.com/ed_...`).
+     */
     public readonly eventBusName!: pulumi.Output<string>;
     /** ARN of that bus. */
     public readonly eventBusArn!: pulumi.Output<string>;
@@ -78,7 +84,7 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
     public readonly stateMachineArn!: pulumi.Output<string>;
     /** Queue holding events that could not be delivered or written (see README: redrive). */
     public readonly deadLetterQueueUrl!: pulumi.Output<string>;
-    /** Id of the Stripe webhook endpoint (`we_...`). */
+    /** Id of the Stripe object that delivers the events: the webhook endpoint (`we_...`), or with `ingestion: "eventbridge"` the event destination (`ed_...`). */
     public readonly webhookEndpointId!: pulumi.Output<string>;
     /** Glue database of the lake table and views; undefined with `athena: false`. */
     public readonly athenaDatabaseName!: pulumi.Output<string | undefined>;
@@ -108,13 +114,21 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
         };
         const storage = createStorage(ctx);
         const workflow = createWorkflow(ctx, { storage });
-        const routing = createRouting(ctx, { storage, workflow });
-        const ingestion = createIngestion(ctx, { storage, routing });
+        // The receiver publishes to the bus routing creates; Stripe's event destination names the bus routing creates.
+        let routing: Routing;
+        let ingestion: Ingestion;
+        if (settings.ingestion === "webhook") {
+            routing = createRouting(ctx, { storage, workflow });
+            ingestion = createWebhookIngestion(ctx, { storage, routing });
+        } else {
+            ingestion = createEventDestination(ctx, { storage });
+            routing = createRouting(ctx, { storage, workflow, partnerEventSourceName: ingestion.eventSourceName });
+        }
         const analytics = createAnalytics(ctx, { storage });
-        const monitoring = createMonitoring(ctx, { storage, workflow, routing, ingestion });
+        const monitoring = createMonitoring(ctx, { storage, workflow, routing, ingestion, compaction: analytics.compaction });
 
         const outputs: PipelineOutputs = {
-            webhookUrl: ingestion.functionUrl.functionUrl,
+            webhookUrl: ingestion.mode === "webhook" ? ingestion.functionUrl.functionUrl : pulumi.output(undefined),
             bucketName: storage.bucket.bucket,
             lakePrefix: pulumi.output(settings.lakePrefix),
             eventBusName: routing.bus.name,
@@ -122,7 +136,7 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
             ruleArn: routing.rule.arn,
             stateMachineArn: workflow.stateMachine.arn,
             deadLetterQueueUrl: storage.deadLetterQueue.url,
-            webhookEndpointId: ingestion.webhookEndpoint.id,
+            webhookEndpointId: ingestion.mode === "webhook" ? ingestion.webhookEndpoint.id : ingestion.eventDestination.id,
             athenaDatabaseName: analytics.athena ? analytics.athena.database.name : pulumi.output(undefined),
             athenaWorkgroupName: analytics.athena ? analytics.athena.workgroup.name : pulumi.output(undefined),
             quicksightDataSetArns: pulumi.all(analytics.dataSets.map((d) => d.arn)),

@@ -8,6 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { AnalyticsSettings, resolveAnalyticsSettings } from "./analytics/settings";
 import type { StripeAnalyticsPipelineArgs } from "./args";
 import { ConfigChecks } from "./common/checks";
+import { CompactionSettings, resolveCompactionSettings } from "./compaction/settings";
 import { PipelineConfigError } from "./errors";
 import { IngestionSettings, resolveIngestionSettings } from "./ingestion/settings";
 import { MonitoringSettings, resolveMonitoringSettings } from "./monitoring/settings";
@@ -22,7 +23,14 @@ export interface CommonSettings {
 }
 
 /** Validated arguments with every default applied: what the parts are built from. One flat record of the parts' settings. */
-export type PipelineSettings = CommonSettings & StorageSettings & WorkflowSettings & RoutingSettings & IngestionSettings & AnalyticsSettings & MonitoringSettings;
+export type PipelineSettings = CommonSettings &
+    StorageSettings &
+    WorkflowSettings &
+    RoutingSettings &
+    IngestionSettings &
+    AnalyticsSettings &
+    CompactionSettings &
+    MonitoringSettings;
 
 /**
  * Component names become the start of every physical name (S3 buckets: lowercase, at most 63
@@ -53,9 +61,10 @@ export function resolveSettings(name: string, args: StripeAnalyticsPipelineArgs)
     const common = resolveCommonSettings(name, args, checks);
     const storage = resolveStorageSettings(args, checks);
     const workflow = resolveWorkflowSettings(args, checks);
-    const routing = resolveRoutingSettings(args, checks);
     const ingestion = resolveIngestionSettings(args, checks);
+    const routing = resolveRoutingSettings(args, checks, ingestion?.ingestion);
     const analytics = resolveAnalyticsSettings(args, checks, routing?.eventTypes);
+    const compaction = resolveCompactionSettings(args, checks, routing?.retryMaximumEventAgeSeconds);
     const monitoring = resolveMonitoringSettings(args, checks);
-    return checks.settle(common, storage, workflow, routing, ingestion, analytics, monitoring);
+    return checks.settle(common, storage, workflow, routing, ingestion, analytics, compaction, monitoring);
 }

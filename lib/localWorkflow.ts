@@ -5,18 +5,26 @@
  * SQS SendMessage into the local dead-letter queue. Retry, Catch, the write-once Choice and the key
  * expression run as they do in Step Functions. The definition is parsed and validated once; each
  * event is one execution of it.
+ *
+ * aws-local-stepfunctions (3.0.0) runs JSONPath states only; a JSONata state passes its input
+ * through unchanged. So the JSONata Pass states a definition starts with (ingestion "eventbridge"
+ * has one) are evaluated here with the `jsonata` package, at the version Step Functions implements
+ * (2.0.6, https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html), and the
+ * JSONPath states that follow run in aws-local-stepfunctions.
  */
 import { randomUUID } from "node:crypto";
+import jsonata from "jsonata";
 import { ExecutionAbortedError, StateMachine } from "aws-local-stepfunctions";
+import type { IngestionMode } from "../components/ingestion/settings";
 import { archiveStateNames } from "../components/workflow/archiveStep";
 import { buildArchiveDefinition } from "../components/workflow/definition";
 import { EventBridgeEvent } from "./eventBridge";
-import { LocalDeadLetterQueue, LocalLake, ParkedMessage, PreconditionFailed, PutObjectOptions } from "./lakeStore";
+import { LocalDeadLetterQueue, LocalLake, ParkedMessage, PutObjectOptions } from "./lakeStore";
 
 export const LOCAL_BUCKET = "local-lake";
 export const LOCAL_QUEUE_URL = "local-dead-letter";
 
-export type WorkflowOutcome = { status: "stored"; key: string; alreadyStored: boolean } | { status: "parked"; key: string; messageId: string };
+export type WorkflowOutcome = { status: "stored"; key: string } | { status: "parked"; key: string; messageId: string };
 
 /** A run stopped by `abort()`: its event reached no end, and stays wherever it came from. */
 export class WorkflowAborted extends Error {
@@ -27,42 +35,88 @@ export interface LocalWorkflowOptions {
     lake: LocalLake;
     deadLetterQueue: LocalDeadLetterQueue;
     lakePrefix: string;
+    /** Which definition to run (workflow/definition.ts). Default: `webhook`. */
+    ingestion?: IngestionMode;
     /** Wait between retries in ms instead of the deployed backoff (seconds); undefined keeps the deployed timing. */
     retryDelayMs?: number;
 }
 
+interface Definition {
+    StartAt: string;
+    States: Record<string, Record<string, unknown>>;
+}
+
+/** `{% expression %}`, JSONata's form in Step Functions. */
+const JSONATA_TEMPLATE = /^\{%([\s\S]*)%\}$/;
+
+/**
+ * One JSONata Pass state applied to its input: its `Output` expression with `$states.input` bound,
+ * as Step Functions evaluates it (no `Output` passes the input on).
+ */
+export async function runJsonataPass(state: Record<string, unknown>, input: unknown): Promise<unknown> {
+    if (state.Type !== "Pass" || state.QueryLanguage !== "JSONata") {
+        throw new Error(`not a JSONata Pass state: ${JSON.stringify(state)}`);
+    }
+    if (state.Output === undefined) return input;
+    const expression = typeof state.Output === "string" ? JSONATA_TEMPLATE.exec(state.Output.trim())?.[1] : undefined;
+    if (expression === undefined) {
+        throw new Error(`the local workflow evaluates an Output that is one {% ... %} expression, not ${JSON.stringify(state.Output)}`);
+    }
+    const result = await jsonata(expression).evaluate(undefined, { states: { input } });
+    // Plain JSON, as Step Functions hands state output on.
+    return JSON.parse(JSON.stringify(result));
+}
+
+/** The leading JSONata Pass states of a definition, in order, and the JSONPath rest that starts after them. */
+export function splitJsonataPrologue(definition: Definition): { prologue: Record<string, unknown>[]; rest: Definition } {
+    const states = { ...definition.States };
+    const prologue: Record<string, unknown>[] = [];
+    let start = definition.StartAt;
+    while (states[start]?.QueryLanguage === "JSONata") {
+        const state = states[start];
+        if (state.Type !== "Pass" || typeof state.Next !== "string") {
+            throw new Error(`the local workflow runs JSONata Pass states ahead of the JSONPath ones only, not ${start}`);
+        }
+        prologue.push(state);
+        delete states[start];
+        start = state.Next;
+    }
+    return { prologue, rest: { ...definition, StartAt: start, States: states } };
+}
+
 export class LocalWorkflow {
     private readonly machine: StateMachine;
+    private readonly prologue: Record<string, unknown>[];
     private readonly names = archiveStateNames();
     private readonly executions = new Set<{ abort(): void }>();
     /** Service calls in progress: an abort waits for them, so no write is left half done. */
     private readonly calls = new Set<Promise<unknown>>();
 
     constructor(private readonly options: LocalWorkflowOptions) {
-        const definition = buildArchiveDefinition({ bucketName: LOCAL_BUCKET, lakePrefix: options.lakePrefix, deadLetterQueueUrl: LOCAL_QUEUE_URL });
-        this.machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+        const definition = buildArchiveDefinition({ bucketName: LOCAL_BUCKET, lakePrefix: options.lakePrefix, deadLetterQueueUrl: LOCAL_QUEUE_URL, ingestion: options.ingestion }) as unknown as Definition;
+        const { prologue, rest } = splitJsonataPrologue(definition);
+        this.prologue = prologue;
+        this.machine = new StateMachine(rest as never, { validationOptions: { checkArn: true, checkPaths: true } });
     }
 
     /** One execution for one delivered event; resolves with where the event ended up. */
     async run(event: EventBridgeEvent): Promise<WorkflowOutcome> {
         const names = this.names;
         let key = "";
-        let alreadyStored = false;
         let messageId: string | undefined;
         const retries = this.options.retryDelayMs;
-        const execution = this.machine.run(event as never, {
+        let input: unknown = event;
+        for (const state of this.prologue) {
+            input = await runJsonataPass(state, input);
+        }
+        const execution = this.machine.run(input as never, {
             context: { Execution: { Id: `arn:aws:states:local:000000000000:express:archive:${randomUUID()}` } },
             overrides: {
                 taskResourceLocalHandlers: {
                     [names.archive]: async (request) => {
                         const put = request as { Bucket: string; Key: string; Body: string; IfNoneMatch?: PutObjectOptions["ifNoneMatch"] };
                         key = put.Key;
-                        try {
-                            await this.call(this.options.lake.putObject(put.Key, put.Body, { ifNoneMatch: put.IfNoneMatch }));
-                        } catch (error) {
-                            alreadyStored = error instanceof PreconditionFailed;
-                            throw error;
-                        }
+                        await this.call(this.options.lake.putObject(put.Key, put.Body, { ifNoneMatch: put.IfNoneMatch }));
                         return {};
                     },
                     [names.park]: async (request) => {
@@ -77,7 +131,7 @@ export class LocalWorkflow {
         this.executions.add(execution);
         try {
             await execution.result;
-            return { status: "stored", key, alreadyStored };
+            return { status: "stored", key };
         } catch (error) {
             if (messageId !== undefined) {
                 return { status: "parked", key, messageId };

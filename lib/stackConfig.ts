@@ -6,9 +6,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { INGESTION_MODES } from "../components/ingestion/settings";
 import { PipelineSettings, resolveSettings } from "../components/settings";
 import { CONFIG_NAMESPACE, ConfigReader, PipelineConfig, readPipelineConfig } from "../stackConfig";
-import type { StringOption } from "./cli";
+import { StringOption, UsageError } from "./cli";
 
 /** `--stack` of the commands that run the pipeline from a stack's config file. */
 export const STACK_OPTION = {
@@ -16,6 +17,14 @@ export const STACK_OPTION = {
     default: "dev",
     placeholder: "NAME",
     description: "stack whose Pulumi.<stack>.yaml configures the pipeline (event types, lake prefix)",
+} as const satisfies StringOption;
+
+/** `--ingestion` of the commands that run the pipeline locally; the stack config decides when it is not given. */
+export const INGESTION_OPTION = {
+    type: "string",
+    placeholder: "MODE",
+    defaultText: "the stack's stripe-analytics:ingestion, else webhook",
+    description: `how Stripe delivers: ${INGESTION_MODES.map((mode) => `"${mode}"`).join(" or ")} (docs/ingestion.md)`,
 } as const satisfies StringOption;
 
 export interface LocalStackConfig extends PipelineConfig {
@@ -76,4 +85,17 @@ export function loadStackConfig(stack: string, projectDir: string = path.resolve
     const config = readPipelineConfig(yamlReader(values, file));
     const region = values["aws:region"];
     return { ...config, stack, file, settings: resolveSettings(config.name, config.args), region: typeof region === "string" ? region : undefined };
+}
+
+/**
+ * The stack's config with `ingestion` set by `--ingestion` when given, validated again with the
+ * component's own checks (a stack with receiverMemoryMb cannot run as "eventbridge", as in preview).
+ */
+export function withIngestion(config: LocalStackConfig, ingestion: string | undefined): LocalStackConfig {
+    if (ingestion === undefined) return config;
+    if (!(INGESTION_MODES as readonly string[]).includes(ingestion)) {
+        throw new UsageError(`--ingestion must be ${INGESTION_MODES.join(" or ")}, not ${JSON.stringify(ingestion)}`);
+    }
+    const args = { ...config.args, ingestion };
+    return { ...config, args, settings: resolveSettings(config.name, args) };
 }

@@ -11,7 +11,7 @@ import type { PutEventsRequestEntry, PutEventsResponse, PutEventsResultEntry } f
 import { matchesEventPattern } from "../components/routing/eventPattern";
 import { EventBridgeEvent, toEventBridgeEvent } from "../lib/eventBridge";
 import { Journal, JournaledEvent } from "../lib/journal";
-import { LocalWorkflow, WorkflowAborted } from "../lib/localWorkflow";
+import { WorkflowAborted } from "../lib/localWorkflow";
 
 export type Outcome = "stored" | "oversize" | "ignored" | "parked" | "rejected" | "failed";
 
@@ -26,12 +26,26 @@ export interface OutcomeRecord {
     detail?: string;
 }
 
+/** Where the rule's target left an event: stored in the lake (its key) or parked (the message id). */
+export interface Delivered {
+    outcome: "stored" | "parked";
+    where: string;
+}
+
+/** The rule's target: the archive workflow, and what the target does before it (local/pipeline.ts). */
+export interface BusTarget {
+    /** Stores or parks the event; throws when it could do neither (or WorkflowAborted once stopped). */
+    deliver(event: EventBridgeEvent): Promise<Delivered>;
+    /** Stops the deliveries in progress; resolves once no write is half done. */
+    abort(): Promise<void>;
+}
+
 export interface LocalEventBusOptions {
     /** The rule's event pattern. */
     pattern: object;
     /** Folder of the journal. */
     journalDir: string;
-    workflow: LocalWorkflow;
+    target: BusTarget;
     onOutcome(record: OutcomeRecord): void;
     /** Workflow executions running at once; the others wait their turn (they are in the journal already). Default 64. */
     concurrency?: number;
@@ -170,7 +184,7 @@ export class LocalEventBus {
         await Promise.race([this.idle(), new Promise((resolve) => (grace = setTimeout(resolve, graceMs)))]);
         clearTimeout(grace);
         if (this.runs.size > 0) {
-            await this.options.workflow.abort();
+            await this.options.target.abort();
             await this.idle();
         }
         await this.journal?.close();
@@ -196,10 +210,10 @@ export class LocalEventBus {
         const detail = event.detail as { id?: string; type?: string };
         const about = { id: detail.id, type: detail.type };
         try {
-            const result = await this.options.workflow.run(event);
+            const delivered = await this.options.target.deliver(event);
             this.journal?.finish(seq);
             this.redeliveries.delete(seq);
-            this.options.onOutcome(result.status === "stored" ? { outcome: "stored", ...about, where: result.key } : { outcome: "parked", ...about, where: result.messageId });
+            this.options.onOutcome({ ...delivered, ...about });
         } catch (error) {
             if (error instanceof WorkflowAborted || this.stopping) return;
             const failures = (this.redeliveries.get(seq)?.failures ?? 0) + 1;

@@ -3,20 +3,33 @@
  * `createReceiver`, the rule's pattern from the settings, and the archive definition run by
  * LocalWorkflow. Only AWS is replaced: EventBridge by a durable in-process bus with EventBridge's
  * semantics (local/bus.ts: PutEvents accepts once the event is journaled, the rule filters, the
- * target runs asynchronously), S3 and SQS by two separate folders (lib/lakeStore.ts).
+ * target runs asynchronously and parks what it cannot start), S3 and SQS by two separate folders
+ * (lib/lakeStore.ts).
+ *
+ * With ingestion "eventbridge" there is no receiver: a request stands in for Stripe's delivery to
+ * EventBridge, and its Stripe event goes onto the bus, through the bus's one durable entry point,
+ * as the partner event Stripe's event destination would put there (lib/eventBridge.ts toPartnerEvent).
  */
 import type { PutEventsRequestEntry, PutEventsResponse } from "@aws-sdk/client-eventbridge";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
+import { IngestionMode } from "../components/ingestion/settings";
 import { PipelineSettings } from "../components/settings";
-import { EVENT_SOURCE, StripeEventPattern } from "../components/routing/eventPattern";
-import { createReceiver, ReceiverResponse } from "../components/receiver/handler";
+import { buildEventPattern, EVENT_SOURCE, StripeEventPattern } from "../components/routing/eventPattern";
+import { createReceiver, MAX_STATE_INPUT_BYTES, ReceiverResponse } from "../components/receiver/handler";
+import { stripeEventProblem } from "../components/receiver/verify";
 import { removeTemporaryFiles } from "../lib/atomicWrite";
+import { EventBridgeEvent, LOCAL_PARTNER_SOURCE, toPartnerEvent } from "../lib/eventBridge";
 import { journalFolder } from "../lib/journal";
 import { LocalDeadLetterQueue, LocalLake } from "../lib/lakeStore";
 import { LocalWorkflow } from "../lib/localWorkflow";
-import { LocalEventBus, Outcome, OutcomeRecord } from "./bus";
+import { Delivered, LocalEventBus, Outcome, OutcomeRecord } from "./bus";
 
 export type { Outcome, OutcomeRecord } from "./bus";
+
+/** The local rule's pattern: the receiver's source, or with ingestion "eventbridge" the local partner source, for the same event types. */
+export function localRulePattern(settings: Pick<PipelineSettings, "ingestion" | "eventPattern" | "eventTypes">): StripeEventPattern {
+    return settings.ingestion === "eventbridge" ? buildEventPattern(settings.eventTypes, LOCAL_PARTNER_SOURCE) : settings.eventPattern;
+}
 
 export interface LocalPipelineOptions {
     settings: PipelineSettings;
@@ -25,7 +38,8 @@ export interface LocalPipelineOptions {
     deadLetterDir?: string;
     /** The bus's journal folder; default beside the lake (lib/journal.ts `journalFolder`). */
     journalDir?: string;
-    signingSecrets: string[];
+    /** The receiver's `whsec_` secrets; ingestion "webhook" only, which needs at least one. */
+    signingSecrets?: string[];
     /** See LocalWorkflowOptions.retryDelayMs. */
     retryDelayMs?: number;
     /** See LocalEventBusOptions.redeliveryDelayMs. */
@@ -48,6 +62,7 @@ export class LocalPipeline {
     readonly deadLetterQueue: LocalDeadLetterQueue;
     readonly workflow: LocalWorkflow;
     readonly bus: LocalEventBus;
+    readonly ingestion: IngestionMode;
     readonly pattern: StripeEventPattern;
     readonly journalDir: string;
     /** Injected faults: the bus refusing PutEvents; lake write failures live on `lake.failWrites`. */
@@ -60,17 +75,22 @@ export class LocalPipeline {
         this.lake = new LocalLake(options.lakeDir);
         this.deadLetterQueue = LocalDeadLetterQueue.forLake(options.lakeDir, options.deadLetterDir);
         this.journalDir = journalFolder(options.lakeDir, options.journalDir);
-        this.workflow = new LocalWorkflow({ lake: this.lake, deadLetterQueue: this.deadLetterQueue, lakePrefix: options.settings.lakePrefix, retryDelayMs: options.retryDelayMs });
-        this.pattern = options.settings.eventPattern;
+        this.ingestion = options.settings.ingestion;
+        this.workflow = new LocalWorkflow({ lake: this.lake, deadLetterQueue: this.deadLetterQueue, lakePrefix: options.settings.lakePrefix, ingestion: this.ingestion, retryDelayMs: options.retryDelayMs });
+        this.pattern = localRulePattern(options.settings);
         this.bus = new LocalEventBus({
             pattern: this.pattern,
             journalDir: this.journalDir,
-            workflow: this.workflow,
+            target: { deliver: (event) => this.deliver(event), abort: () => this.workflow.abort() },
             redeliveryDelayMs: options.redeliveryDelayMs,
             onOutcome: (record) => this.record(record),
         });
+        if (this.ingestion === "eventbridge") {
+            this.receive = (request) => this.deliveredByStripe(request);
+            return;
+        }
         this.receive = createReceiver({
-            signingSecrets: options.signingSecrets,
+            signingSecrets: options.signingSecrets ?? [],
             publish: (entries) => this.putEvents(entries),
             archiveOversize: async (key, body) => {
                 await this.start();
@@ -140,5 +160,52 @@ export class LocalPipeline {
         }
         await this.start();
         return this.bus.putEvents(entries);
+    }
+
+    /**
+     * Ingestion "eventbridge": the request body is the Stripe event (what `stripe listen` or the
+     * demo posts), put on the bus as Stripe's event destination would; nothing checks a signature,
+     * since on AWS the partner delivery is the trust boundary. Answered 200 once the bus has it on disk.
+     */
+    private async deliveredByStripe(request: LambdaFunctionURLEvent): Promise<ReceiverResponse> {
+        const answer = (status: number, body: object): ReceiverResponse => ({ statusCode: status, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+        let event: unknown;
+        try {
+            event = JSON.parse(request.isBase64Encoded ? Buffer.from(request.body ?? "", "base64").toString("utf8") : request.body ?? "");
+        } catch {
+            event = undefined;
+        }
+        const problem = event === undefined ? "the body is not JSON" : stripeEventProblem(event);
+        if (problem !== undefined) {
+            this.record({ outcome: "rejected", detail: `400 not a Stripe event: ${problem}` });
+            return answer(400, { error: `not a Stripe event: ${problem}` });
+        }
+        const stripeEvent = event as { id: string; type: string };
+        try {
+            await this.start();
+            await this.bus.accept(toPartnerEvent(stripeEvent));
+        } catch (error) {
+            this.record({ outcome: "failed", id: stripeEvent.id, type: stripeEvent.type, detail: `500 ${(error as Error).message}` });
+            return answer(500, { error: "the local bus could not take the event; Stripe will retry" });
+        }
+        return answer(200, { received: stripeEvent.id });
+    }
+
+    /**
+     * The rule's target. Step Functions refuses an execution input over 256 KiB, and EventBridge
+     * does not retry that refusal: the event goes to the target's dead-letter queue at once
+     * (https://repost.aws/knowledge-center/eventbridge-resolve-failedinvocation-errors).
+     */
+    private async deliver(event: EventBridgeEvent): Promise<Delivered> {
+        const input = JSON.stringify(event);
+        if (Buffer.byteLength(input) > MAX_STATE_INPUT_BYTES) {
+            // EventBridge's own error code for this refusal is not documented; the message says what happened.
+            const where = await this.deadLetterQueue.send(input, {
+                ERROR_MESSAGE: { DataType: "String", StringValue: `the event is larger than the ${MAX_STATE_INPUT_BYTES} bytes Step Functions accepts as execution input` },
+            });
+            return { outcome: "parked", where };
+        }
+        const result = await this.workflow.run(event);
+        return result.status === "stored" ? { outcome: "stored", where: result.key } : { outcome: "parked", where: result.messageId };
     }
 }

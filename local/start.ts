@@ -1,13 +1,16 @@
 /**
  * `npm start`: the pipeline on this machine, fed by `stripe listen` or `npm run demo`.
- *   npm start -- [--stack dev] [--port 4242] [--lake .lake] [--dead-letter DIR] [--journal DIR]
+ *   npm start -- [--stack dev] [--port 4242] [--lake .lake] [--dead-letter DIR] [--journal DIR] [--ingestion webhook|eventbridge]
  */
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import { CliIo, defineCommand, integerFlag, runMain } from "../lib/cli";
+import { LAYER_DIR } from "../report/layer";
 import { JOURNAL_OPTION } from "../lib/journal";
 import { DEAD_LETTER_OPTION, LAKE_OPTION } from "../lib/lakeStore";
-import { loadStackConfig, STACK_OPTION } from "../lib/stackConfig";
+import { LOCAL_PARTNER_SOURCE } from "../lib/eventBridge";
+import { JobRun, startPeriodicJob } from "../lib/periodicJob";
+import { INGESTION_OPTION, loadStackConfig, STACK_OPTION, withIngestion } from "../lib/stackConfig";
 import { LocalPipeline, OutcomeRecord } from "./pipeline";
 import { stopServer, startServer } from "./server";
 
@@ -17,6 +20,8 @@ export const startCommand = defineCommand({
     description:
         "Serves the receiver on http://127.0.0.1:<port>/webhook and prints one line per event: where it was stored, or why not. " +
         "Signing secret: STRIPE_WEBHOOK_SECRET (the whsec_ that `stripe listen` prints), or a generated one. " +
+        `With --ingestion eventbridge the URL stands in for Stripe's delivery to EventBridge instead: it takes the Stripe event, checks no signature, ` +
+        `and puts it on the bus as a partner event of ${LOCAL_PARTNER_SOURCE}. ` +
         "An event answered 200 is in the bus's journal on disk before the answer; after a crash the next start runs the journal's unfinished events again. " +
         "Ctrl-C stops within a few seconds (events not finished by then stay in the journal); a second Ctrl-C stops at once.",
     options: {
@@ -25,15 +30,35 @@ export const startCommand = defineCommand({
         lake: LAKE_OPTION,
         "dead-letter": DEAD_LETTER_OPTION,
         journal: JOURNAL_OPTION,
+        ingestion: INGESTION_OPTION,
         "retry-delay": {
             type: "string",
             placeholder: "MS",
             defaultText: "the deployed workflow's backoff",
             description: "wait this many milliseconds between the workflow's retries instead, to try faults quickly",
         },
+        "compact-every": {
+            type: "string",
+            placeholder: "MINUTES",
+            description: "also compact the lake every N minutes (1 to 1440) in a child process, `npm run compact -- --lake`, so `npm run report` stays fast",
+        },
     },
-    examples: ["npm start", "STRIPE_WEBHOOK_SECRET=whsec_... npm start -- --port 4343 --lake /tmp/lake"],
+    examples: [
+        "npm start",
+        "STRIPE_WEBHOOK_SECRET=whsec_... npm start -- --port 4343 --lake /tmp/lake",
+        "npm start -- --ingestion eventbridge",
+        "npm start -- --compact-every 10",
+    ],
 });
+
+/** One line for a background compaction run: what `npm run compact -- --json` said, or why it failed. */
+export function formatCompaction(run: JobRun): string {
+    if (run.code === 0) {
+        const result = JSON.parse(run.stdout) as { files: number; inserted: number };
+        return `[compact] ${result.inserted} new event(s) compacted${result.files > result.inserted ? `, ${result.files - result.inserted} already there` : ""}`;
+    }
+    return `[compact] failed${run.code === null ? " (stopped)" : ` with exit code ${run.code}`}: ${run.stderr.trim().split("\n").pop() ?? ""}`;
+}
 
 /** The local signing secret: STRIPE_WEBHOOK_SECRET (as `stripe listen` prints it) or a fresh one. */
 export function localSigningSecret(env: CliIo["env"]): { secret: string; generated: boolean } {
@@ -75,8 +100,10 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
     return startCommand.run(argv, io, async (flags) => {
         const print = (line: string) => io.stdout.write(`${line}\n`);
         const port = integerFlag("port", flags.port, 0, 65535);
-        const config = loadStackConfig(flags.stack);
-        const { secret, generated } = localSigningSecret(io.env);
+        const config = withIngestion(loadStackConfig(flags.stack), flags.ingestion);
+        const eventBridge = config.settings.ingestion === "eventbridge";
+        // Stripe's EventBridge delivery has no signature, so that mode needs no secret.
+        const { secret, generated } = eventBridge ? { secret: "", generated: false } : localSigningSecret(io.env);
         const lakeDir = path.resolve(io.cwd, flags.lake);
         const shownLake = shown(io.cwd, lakeDir);
         const given = (flag: string | undefined) => (flag === undefined ? undefined : path.resolve(io.cwd, flag));
@@ -88,7 +115,7 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
             deadLetterDir: given(flags["dead-letter"]),
             journalDir: given(flags.journal),
             retryDelayMs: flags["retry-delay"] === undefined ? undefined : integerFlag("retry-delay", flags["retry-delay"], 0, 600_000),
-            signingSecrets: [secret],
+            signingSecrets: [secret].filter(Boolean),
             onOutcome: (record) => print(formatOutcome(record, ++events, shownLake)),
         });
         const server = await startServer(pipeline, port).catch((error: NodeJS.ErrnoException) => {
@@ -102,30 +129,60 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
             throw error;
         }
 
+        const compactEvery = flags["compact-every"] === undefined ? undefined : integerFlag("compact-every", flags["compact-every"], 1, 1440);
+        // A child process: the compaction's file reads and DuckDB work stay off the server's event loop.
+        const compaction =
+            compactEvery === undefined
+                ? undefined
+                : startPeriodicJob({
+                      command: "npm",
+                      args: ["run", "--silent", "compact", "--", "--lake", lakeDir, "--prefix", config.settings.lakePrefix, "--json"],
+                      cwd: path.resolve(__dirname, ".."),
+                      intervalMs: compactEvery * 60_000,
+                      onRun: (run) => print(formatCompaction(run)),
+                  });
+
         const types = [...config.settings.eventTypes.exact, ...config.settings.eventTypes.prefixes.map((p) => `${p}*`)];
-        print(`stripe-analytics local pipeline, stack "${config.stack}" (${path.basename(config.file)})`);
-        print(`  listening  http://127.0.0.1:${server.port}/webhook`);
+        const url = `http://127.0.0.1:${server.port}/webhook`;
+        if (eventBridge) {
+            print(`stripe-analytics local pipeline, stack "${config.stack}" (${path.basename(config.file)}), ingestion eventbridge`);
+            print(`  listening  ${url}   stands in for Stripe's delivery to EventBridge: POST a Stripe event, no signature`);
+            print(`  source     ${LOCAL_PARTNER_SOURCE} (the partner event source the rule matches)`);
+        } else {
+            print(`stripe-analytics local pipeline, stack "${config.stack}" (${path.basename(config.file)})`);
+            print(`  listening  ${url}`);
+        }
         print(`  archives   ${types.join(", ")}`);
         print(`  lake       ${lakeDir}/${config.settings.lakePrefix}/   dead letters: ${pipeline.deadLetterQueue.dir}/`);
         print(`  journal    ${pipeline.journalDir}/`);
-        print(`  secret     ${generated ? `${secret} (generated; set STRIPE_WEBHOOK_SECRET to use another)` : "from STRIPE_WEBHOOK_SECRET"}`);
         if (resumed.recovered > 0 || resumed.temporaryFilesRemoved > 0 || resumed.unreadableJournalLines > 0) {
             print(
                 `  resumed    ${resumed.recovered} accepted event(s) from the journal, run again now; ${resumed.temporaryFilesRemoved} temporary file(s) of interrupted writes removed` +
                     (resumed.unreadableJournalLines > 0 ? `; ${resumed.unreadableJournalLines} journal line(s) cut short by the crash skipped (never acknowledged)` : ""),
             );
         }
-        print(`Feed it with the Stripe CLI:`);
-        print(`  stripe listen --forward-to localhost:${server.port}/webhook   # then restart with STRIPE_WEBHOOK_SECRET=<the whsec_ it prints>`);
-        print(`  stripe trigger customer.subscription.created`);
-        print(`or with the bundled samples, from another terminal (same --stack and --lake):`);
         const deadLetterFlag = flags["dead-letter"] === undefined ? "" : ` --dead-letter ${shown(io.cwd, pipeline.deadLetterQueue.dir)}`;
-        // A secret from the environment is the user's own: never print it.
-        print(`  STRIPE_WEBHOOK_SECRET=${generated ? secret : "<from your environment>"} npm run demo -- --url http://127.0.0.1:${server.port}/webhook --lake ${shownLake}${deadLetterFlag}`);
+        if (compactEvery !== undefined) print(`  compacts   every ${compactEvery} min into ${path.join(shownLake, LAYER_DIR)}/ (npm run report reads it)`);
+        if (eventBridge) {
+            print(`Feed it with the Stripe CLI (its signature is ignored in this mode):`);
+            print(`  stripe listen --forward-to localhost:${server.port}/webhook`);
+            print(`  stripe trigger customer.subscription.created`);
+            print(`or with the bundled samples, from another terminal (same --stack, --lake and --ingestion):`);
+            print(`  npm run demo -- --url ${url} --lake ${shownLake}${deadLetterFlag} --ingestion eventbridge`);
+        } else {
+            print(`  secret     ${generated ? `${secret} (generated; set STRIPE_WEBHOOK_SECRET to use another)` : "from STRIPE_WEBHOOK_SECRET"}`);
+            print(`Feed it with the Stripe CLI:`);
+            print(`  stripe listen --forward-to localhost:${server.port}/webhook   # then restart with STRIPE_WEBHOOK_SECRET=<the whsec_ it prints>`);
+            print(`  stripe trigger customer.subscription.created`);
+            print(`or with the bundled samples, from another terminal (same --stack and --lake):`);
+            // A secret from the environment is the user's own: never print it.
+            print(`  STRIPE_WEBHOOK_SECRET=${generated ? secret : "<from your environment>"} npm run demo -- --url ${url} --lake ${shownLake}${deadLetterFlag}`);
+        }
         print(`Ctrl-C stops.`);
 
         await stopped();
         print(`\nstopping: finishing events in flight (at most ${STOP_GRACE_MS / 1000} s; the rest stays in the journal) ...`);
+        await compaction?.stop();
         await stopServer(server);
         await pipeline.stop(STOP_GRACE_MS);
         const c = pipeline.counts;

@@ -6,8 +6,10 @@ import { readSql, VIEWS } from "../components/analytics/sql";
 import { DEFAULT_LAKE_PREFIX } from "../components/lake/layout";
 import { duckdbType, Field, LAKE_COLUMNS, LAKE_PARTITION_KEYS } from "../components/analytics/schema";
 import { EVENTS_TABLE } from "../components/analytics/sql";
+import { COMPACTED_TABLE, COMPACTION_SQL, TAIL_TABLE } from "../components/compaction/sql";
 import { parseObjectKey } from "../components/lake/layout";
 import { LocalLake } from "../lib/lakeStore";
+import { attachLayer, EventFile, LAYER, layerFile, scanPartitions, sqlString, uncompactedFiles } from "./layer";
 
 /** A local lake loaded into an in-memory DuckDB, with the analytics views over it. */
 export interface LakeDatabase {
@@ -15,25 +17,23 @@ export interface LakeDatabase {
     /** Event types with at least one event in the lake, sorted. */
     eventTypes: string[];
     eventCount: number;
+    /** Where the events came from: every object of the lake, or the compacted layer plus the objects it lacks. */
+    source: "raw" | "compacted";
+    /** Event objects read from the lake folder (with a compacted layer, only its raw tail). */
+    filesRead: number;
     close(): void;
+}
+
+/** How long to wait for a compaction holding the layer. */
+export interface OpenLakeOptions {
+    sleep?: (ms: number) => Promise<void>;
 }
 
 /** A row of a query result, with BIGINT/HUGEINT as numbers and DATE/TIMESTAMP as ISO text. */
 export type Row = Record<string, string | number | boolean | null>;
 
-function sqlString(value: string): string {
-    return `'${value.replace(/'/g, "''")}'`;
-}
-
 function columnsStruct(fields: Field[]): string {
     return `{${fields.map((f) => `${sqlString(f.name)}: ${sqlString(duckdbType(f.type))}`).join(", ")}}`;
-}
-
-/** An event object of a lake folder and the partition values its key carries. */
-interface EventFile {
-    file: string;
-    type: string;
-    dt: string;
 }
 
 /**
@@ -43,7 +43,7 @@ interface EventFile {
 async function eventFiles(lake: LocalLake, lakePrefix: string): Promise<EventFile[]> {
     return (await lake.list(lakePrefix)).flatMap((key) => {
         const parsed = parseObjectKey(lakePrefix, key);
-        return parsed ? [{ file: lake.pathOf(key), type: parsed.type, dt: parsed.dt }] : [];
+        return parsed ? [{ file: lake.pathOf(key), ...parsed }] : [];
     });
 }
 
@@ -85,30 +85,59 @@ function unreadable(files: EventFile[]): string | undefined {
 }
 
 /**
- * Loads every event of the lake into a table shaped like the Glue table (components/analytics/schema.ts:
- * same columns, `type` and `dt` as text from the key, as Athena's partition projection gives them) and
- * creates every view of components/analytics/sql over it, with the DuckDB stand-ins of sql/duckdb/compat.sql.
- * The table is materialised once, so the views and queries read memory, not files.
+ * Loads event files into a table shaped like the Glue table (components/analytics/schema.ts: same
+ * columns, `type` and `dt` as text from the key, as Athena's partition projection gives them). The
+ * table is materialised once, so the views and queries read memory, not files.
  */
-export async function openLake(lakeDir: string, lakePrefix = DEFAULT_LAKE_PREFIX): Promise<LakeDatabase> {
-    const instance = await DuckDBInstance.create(":memory:");
-    const connection = await instance.connect();
+export async function loadEvents(connection: DuckDBConnection, files: EventFile[], table: string): Promise<void> {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "stripe-report-"));
     try {
-        await connection.run(readSql("duckdb/compat.sql"));
         const bundle = path.join(workDir, "events.ndjson");
-        const files = await eventFiles(new LocalLake(lakeDir), lakePrefix);
         bundleEvents(files, bundle);
         const record: Field[] = [...LAKE_PARTITION_KEYS, { name: "event", type: { struct: LAKE_COLUMNS } }];
         await connection
             .run(
-                `CREATE TABLE ${EVENTS_TABLE} AS SELECT ${[...LAKE_COLUMNS.map((c) => `event.${c.name}`), ...LAKE_PARTITION_KEYS.map((k) => k.name)].join(", ")} ` +
+                `CREATE TABLE ${table} AS SELECT ${[...LAKE_COLUMNS.map((c) => `event.${c.name}`), ...LAKE_PARTITION_KEYS.map((k) => k.name)].join(", ")} ` +
                     `FROM read_json(${sqlString(bundle)}, columns = ${columnsStruct(record)}, format = 'newline_delimited')`,
             )
             .catch((error: Error) => {
                 // The bundle's line numbers mean nothing to the user: name the event file instead.
                 throw new Error(`${unreadable(files) ?? "The lake"} cannot be read as a Stripe event: ${error.message}`);
             });
+    } finally {
+        fs.rmSync(workDir, { recursive: true, force: true });
+    }
+}
+
+/**
+ * Every event of the lake as the table `events` the views read: from the lake's files, or, when the
+ * lake has a compacted layer that fits (report/layer.ts), from the layer's compacted table and the
+ * raw tail it lacks, put together by lake_events.sql as deployed with compaction on. Materialised
+ * once rather than inlined into each view as Athena gets it: the metric queries read a view several
+ * times. Returns how many event files were read.
+ */
+async function loadRelations(connection: DuckDBConnection, lakeDir: string, lakePrefix: string, options: OpenLakeOptions): Promise<{ source: LakeDatabase["source"]; filesRead: number }> {
+    const layer = layerFile(lakeDir, lakePrefix);
+    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    if (fs.existsSync(layer) && (await attachLayer(connection, layer, "read", sleep))) {
+        const { files } = await uncompactedFiles(connection, lakeDir, lakePrefix, scanPartitions(lakeDir, lakePrefix));
+        await loadEvents(connection, files, TAIL_TABLE);
+        await connection.run(`CREATE VIEW ${COMPACTED_TABLE} AS SELECT * FROM ${LAYER}.${COMPACTED_TABLE}`);
+        await connection.run(`CREATE TABLE ${EVENTS_TABLE} AS ${readSql(COMPACTION_SQL.lakeEvents)}`);
+        return { source: "compacted", filesRead: files.length };
+    }
+    const files = await eventFiles(new LocalLake(lakeDir), lakePrefix);
+    await loadEvents(connection, files, EVENTS_TABLE);
+    return { source: "raw", filesRead: files.length };
+}
+
+/** Loads the lake into an in-memory DuckDB (loadRelations) and creates every view of components/analytics/sql over it. */
+export async function openLake(lakeDir: string, lakePrefix = DEFAULT_LAKE_PREFIX, options: OpenLakeOptions = {}): Promise<LakeDatabase> {
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    try {
+        await connection.run(readSql("duckdb/compat.sql"));
+        const { source, filesRead } = await loadRelations(connection, lakeDir, lakePrefix, options);
         for (const view of VIEWS) {
             await connection.run(`CREATE VIEW ${view.name} AS ${readSql(view.file)}`);
         }
@@ -117,6 +146,8 @@ export async function openLake(lakeDir: string, lakePrefix = DEFAULT_LAKE_PREFIX
             connection,
             eventTypes: types.map((t) => String(t.type)),
             eventCount: types.reduce((sum, t) => sum + Number(t.events), 0),
+            source,
+            filesRead,
             close: () => {
                 connection.closeSync();
                 instance.closeSync();
@@ -126,8 +157,6 @@ export async function openLake(lakeDir: string, lakePrefix = DEFAULT_LAKE_PREFIX
         connection.closeSync();
         instance.closeSync();
         throw error;
-    } finally {
-        fs.rmSync(workDir, { recursive: true, force: true });
     }
 }
 

@@ -5,6 +5,7 @@ import { PartContext } from "../context";
 import { Storage } from "../storage";
 import { lakeLocation } from "../lake/layout";
 import { EVENTS_TABLE_FORMAT, eventsTableColumns, eventsTableParameters, glueDatabaseName, glueView } from "./glue";
+import { viewSql } from "../compaction/sql";
 import { configuredViews, EVENTS_TABLE, metric, readSql, ViewDefinition } from "./sql";
 
 export interface Athena {
@@ -66,7 +67,7 @@ export function createAthena(ctx: PartContext, { storage }: { storage: Storage }
         { parent },
     );
     const views = configuredViews(settings.eventTypes.enabledEvents).map((definition) => {
-        const view = glueView(definition, databaseName);
+        const view = glueView(definition, databaseName, viewSql(definition, settings.compaction));
         const table = new aws.glue.CatalogTable(
             `${name}-view-${definition.role}`,
             {
@@ -77,7 +78,7 @@ export function createAthena(ctx: PartContext, { storage }: { storage: Storage }
                 parameters: view.parameters,
                 viewOriginalText: view.viewOriginalText,
                 viewExpandedText: view.viewExpandedText,
-                storageDescriptor: { columns: view.columns },
+                storageDescriptor: view.storageDescriptor,
             },
             { parent, dependsOn: [eventsTable] },
         );

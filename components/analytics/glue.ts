@@ -68,7 +68,20 @@ export interface GlueView {
     viewOriginalText: string;
     viewExpandedText: string;
     columns: { name: string; type: string }[];
+    /** The view's storage descriptor: its columns and the placeholder SerDeInfo (VIEW_SERDE_INFO). */
+    storageDescriptor: { columns: { name: string; type: string }[]; serDeInfo: typeof VIEW_SERDE_INFO };
 }
+
+/**
+ * SerDeInfo of a view's storage descriptor. A view reads no files, but without SerDeInfo Athena
+ * fails every query of it with "HIVE_METASTORE_ERROR: Table storage descriptor is missing SerDe
+ * info" (hashicorp/terraform-provider-aws#28517) and Trino's Glue converter refuses the table
+ * ("Table SerdeInfo is null", trinodb/trino#21591, and #21981 drops such tables from listings).
+ * Views Athena creates carry an empty one, which the provider cannot send: it drops a ser_de_info
+ * block without values (expandSerDeInfo in internal/service/glue/catalog_table.go). "-" for both
+ * fields is what iconara/terraform-aws-athena-view deploys.
+ */
+export const VIEW_SERDE_INFO = { name: "-", serializationLibrary: "-" };
 
 /**
  * An Athena view as a Glue table, the way Athena itself stores one on CREATE VIEW: type
@@ -79,19 +92,32 @@ export interface GlueView {
  * How Trino recognises and decodes the encoding:
  * https://github.com/trinodb/trino/blob/master/plugin/trino-hive/src/main/java/io/trino/plugin/hive/ViewReaderUtil.java
  * The same approach in Terraform: https://github.com/iconara/terraform-aws-athena-view
+ *
+ * The blob holds what Athena itself writes (originalSql, catalog, schema, columns) and nothing
+ * more. Trino decodes it into ConnectorViewDefinition (core/trino-spi/.../ConnectorViewDefinition.java,
+ * commit b3d0235c): owner and comment are Optional, so absent is empty; runAsInvoker is a primitive,
+ * so absent is false, and it may not be true with an owner; columns must not be empty and schema
+ * needs catalog. A view without owner and runAsInvoker is what Athena creates (open-source Trino
+ * refuses such definer views, trinodb/trino#18573, which Athena evidently does not). Newer Trino
+ * added a SQL `path`, which its own Hive view reader fills with an empty list (ViewReaderUtil,
+ * commit 01344209) and which Athena-created views do not carry either; Athena engine 3 needs none
+ * of the three. `originalSql` defaults to the view's file; with compaction the caller passes the
+ * SQL over the compacted table (compaction/sql.ts).
  */
-export function glueView(view: ViewDefinition, database: string): GlueView {
+export function glueView(view: ViewDefinition, database: string, originalSql: string = readSql(view.file)): GlueView {
     const definition = {
-        originalSql: readSql(view.file),
+        originalSql,
         catalog: "awsdatacatalog",
         schema: database,
         columns: view.columns.map((c) => ({ name: c.name, type: scalarSpelling(c.type).presto })),
     };
+    const columns = view.columns.map((c) => ({ name: c.name, type: scalarSpelling(c.type).hive }));
     return {
         tableType: "VIRTUAL_VIEW",
         parameters: { presto_view: "true", comment: "Presto View" },
         viewOriginalText: `/* Presto View: ${Buffer.from(JSON.stringify(definition)).toString("base64")} */`,
         viewExpandedText: "/* Presto View */",
-        columns: view.columns.map((c) => ({ name: c.name, type: scalarSpelling(c.type).hive })),
+        columns,
+        storageDescriptor: { columns, serDeInfo: VIEW_SERDE_INFO },
     };
 }

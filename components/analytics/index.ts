@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Compaction, createCompaction } from "../compaction";
 import { PartContext } from "../context";
 import { Storage } from "../storage";
 import { Athena, createAthena } from "./athena";
@@ -17,6 +18,8 @@ export interface Analytics {
     dataSets: aws.quicksight.DataSet[];
     /** The opt-in S3-manifest dataset. */
     manifest?: ManifestDataSet;
+    /** The compacted Iceberg table and its workflow; absent unless `compaction: true`. */
+    compaction?: Compaction;
 }
 
 /**
@@ -28,6 +31,7 @@ export function createAnalytics(ctx: PartContext, { storage }: { storage: Storag
     const { settings } = ctx;
     const principalArn = settings.quicksightPrincipalArn;
     const athena = settings.athena ? createAthena(ctx, { storage }) : undefined;
+    const compaction = athena && settings.compaction ? createCompaction(ctx, { storage, athena }) : undefined;
     if (athena) {
         for (const caveat of metricCaveats(settings.eventTypes.enabledEvents, settings.analyticsMetrics)) {
             pulumi.log.warn(caveat, ctx.parent);
@@ -35,7 +39,8 @@ export function createAnalytics(ctx: PartContext, { storage }: { storage: Storag
     }
     return {
         athena,
-        dataSets: principalArn !== undefined && athena ? createQuickSightDataSets(ctx, principalArn, { storage, athena }).dataSets : [],
+        dataSets: principalArn !== undefined && athena ? createQuickSightDataSets(ctx, principalArn, { storage, athena, compaction }).dataSets : [],
         manifest: principalArn !== undefined && settings.quicksightManifestDataSet ? createManifestDataSet(ctx, principalArn, { storage }) : undefined,
+        compaction,
     };
 }

@@ -1,4 +1,5 @@
-import { lakeObjectsArn, policy, PolicyDocument } from "../common/iam";
+import { lakeObjectsArn, policy, PolicyDocument, PolicyStatement } from "../common/iam";
+import { COMPACTED_PREFIX } from "../compaction/table";
 
 export interface QuickSightReadPolicyOptions {
     bucketArn: string;
@@ -42,6 +43,8 @@ export interface QuickSightAthenaPolicyOptions {
     lakePrefix: string;
     resultsBucketArn: string;
     kmsKeyArn?: string;
+    /** The compacted table's bucket, when the views read it (compaction on). */
+    compactedBucketArn?: string;
 }
 
 /**
@@ -74,27 +77,62 @@ export function quickSightAthenaPolicy(o: QuickSightAthenaPolicyOptions): Policy
             Action: ["glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"],
             Resource: [glue.catalog, glue.database, ...glue.tables],
         },
-        { Sid: "ReadLake", Effect: "Allow", Action: "s3:GetObject", Resource: lakeObjectsArn(o.bucketArn, o.lakePrefix) },
+        ...lakeReadStatements(o.bucketArn, o.lakePrefix),
+        ...(o.compactedBucketArn ? compactedTableStatements(o.compactedBucketArn, ["s3:GetObject"]) : []),
+        ...queryResultsStatements(o.resultsBucketArn),
+        { Sid: "LocateLakeBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: o.bucketArn },
+        ...lakeKeyStatements(o.kmsKeyArn),
+    );
+}
+
+/** Reading the lake's objects and listing its prefix, as Athena does to scan the lake table. */
+export function lakeReadStatements(bucketArn: string, lakePrefix: string): PolicyStatement[] {
+    return [
+        { Sid: "ReadLake", Effect: "Allow", Action: "s3:GetObject", Resource: lakeObjectsArn(bucketArn, lakePrefix) },
         {
             Sid: "ListLake",
             Effect: "Allow",
             Action: "s3:ListBucket",
-            Resource: o.bucketArn,
-            Condition: { StringLike: { "s3:prefix": [`${o.lakePrefix}/*`] } },
+            Resource: bucketArn,
+            Condition: { StringLike: { "s3:prefix": [`${lakePrefix}/*`] } },
         },
+    ];
+}
+
+/** The files of the compacted Iceberg table (components/compaction): `objectActions` on them, and listing its folder. */
+export function compactedTableStatements(compactedBucketArn: string, objectActions: string[]): PolicyStatement[] {
+    return [
+        { Sid: "UseCompactedTable", Effect: "Allow", Action: objectActions.length === 1 ? objectActions[0] : objectActions, Resource: `${compactedBucketArn}/${COMPACTED_PREFIX}/*` },
+        {
+            Sid: "ListCompactedTable",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: compactedBucketArn,
+            Condition: { StringLike: { "s3:prefix": [COMPACTED_PREFIX, `${COMPACTED_PREFIX}/*`] } },
+        },
+        { Sid: "LocateCompactedBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: compactedBucketArn },
+    ];
+}
+
+/** Writing and reading query results in the workgroup's bucket. */
+export function queryResultsStatements(resultsBucketArn: string): PolicyStatement[] {
+    return [
         {
             Sid: "WriteQueryResults",
             Effect: "Allow",
             Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-            Resource: `${o.resultsBucketArn}/*`,
+            Resource: `${resultsBucketArn}/*`,
         },
         {
             Sid: "ListQueryResults",
             Effect: "Allow",
             Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
-            Resource: o.resultsBucketArn,
+            Resource: resultsBucketArn,
         },
-        { Sid: "LocateLakeBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: o.bucketArn },
-        ...(o.kmsKeyArn ? [{ Sid: "UseLakeKey", Effect: "Allow" as const, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: o.kmsKeyArn }] : []),
-    );
+    ];
+}
+
+/** Decrypting what the lake's key encrypted and encrypting with it (query results, compacted files). */
+export function lakeKeyStatements(kmsKeyArn: string | undefined): PolicyStatement[] {
+    return kmsKeyArn ? [{ Sid: "UseLakeKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: kmsKeyArn }] : [];
 }

@@ -8,6 +8,8 @@ import { quickSightAthenaPolicy } from "./policies";
 import { scalarSpelling } from "./schema";
 import { RefreshInterval } from "./settings";
 import { EVENTS_TABLE } from "./sql";
+import type { Compaction } from "../compaction";
+import { COMPACTED_TABLE, TAIL_TABLE } from "../compaction/sql";
 
 /** Owner permissions of a QuickSight data source, as the console grants them. */
 export const DATA_SOURCE_OWNER_ACTIONS = [
@@ -62,22 +64,30 @@ export interface QuickSightDataSets {
  * (so QuickSight's account-wide role needs no access to the lake), and one SPICE dataset per
  * configured family's view, owned by the principal and refreshed on the configured schedule.
  */
-export function createQuickSightDataSets(ctx: PartContext, principalArn: pulumi.Input<string>, { storage, athena }: { storage: Storage; athena: Athena }): QuickSightDataSets {
+export function createQuickSightDataSets(
+    ctx: PartContext,
+    principalArn: pulumi.Input<string>,
+    { storage, athena, compaction }: { storage: Storage; athena: Athena; compaction?: Compaction },
+): QuickSightDataSets {
     const { name, settings, parent } = ctx;
     const { tags } = settings;
     const idBase = analyticsIdBase(name);
     const { role, policy: rolePolicy } = serviceRole(ctx, "quicksight-athena", {
         service: "quicksight.amazonaws.com",
-        policy: jsonFrom([athena.workgroup.arn, athena.database.arn, storage.bucket.arn, athena.resultsBucket.arn, settings.lakeKmsKeyArn], (workgroupArn, glueDatabaseArn, bucketArn, resultsBucketArn, kmsKeyArn) =>
-            quickSightAthenaPolicy({
-                workgroupArn,
-                glueDatabaseArn,
-                tableNames: [EVENTS_TABLE, ...athena.views.map((v) => v.definition.name)],
-                bucketArn,
-                lakePrefix: settings.lakePrefix,
-                resultsBucketArn,
-                kmsKeyArn,
-            }),
+        policy: jsonFrom(
+            [athena.workgroup.arn, athena.database.arn, storage.bucket.arn, athena.resultsBucket.arn, settings.lakeKmsKeyArn, compaction?.bucket.arn],
+            (workgroupArn, glueDatabaseArn, bucketArn, resultsBucketArn, kmsKeyArn, compactedBucketArn) =>
+                quickSightAthenaPolicy({
+                    workgroupArn,
+                    glueDatabaseArn,
+                    // With compaction the views read the compacted and tail tables instead of the lake table.
+                    tableNames: [EVENTS_TABLE, ...(compaction ? [COMPACTED_TABLE, TAIL_TABLE] : []), ...athena.views.map((v) => v.definition.name)],
+                    bucketArn,
+                    lakePrefix: settings.lakePrefix,
+                    resultsBucketArn,
+                    kmsKeyArn,
+                    compactedBucketArn,
+                }),
         ),
     });
     const dataSource = new aws.quicksight.DataSource(

@@ -28,14 +28,19 @@ export function policy(...statements: PolicyStatement[]): PolicyDocument {
 /**
  * Trust policy letting one AWS service assume a role. `sourceAccount` adds the confused-deputy
  * guard for services documented to send `aws:SourceAccount` when assuming roles (Step Functions);
- * Lambda execution roles do not get one, as Lambda does not send it.
+ * Lambda execution roles do not get one, as Lambda does not send it. `sourceArn` narrows it to one
+ * resource of that service, for services that send `aws:SourceArn` too (EventBridge Scheduler).
  */
-export function assumeRolePolicy(service: string, sourceAccount?: string): PolicyDocument {
+export function assumeRolePolicy(service: string, sourceAccount?: string, sourceArn?: string): PolicyDocument {
+    const condition = {
+        ...(sourceAccount ? { StringEquals: { "aws:SourceAccount": sourceAccount } } : {}),
+        ...(sourceArn ? { ArnEquals: { "aws:SourceArn": sourceArn } } : {}),
+    };
     return policy({
         Effect: "Allow",
         Principal: { Service: service },
         Action: "sts:AssumeRole",
-        ...(sourceAccount ? { Condition: { StringEquals: { "aws:SourceAccount": sourceAccount } } } : {}),
+        ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
     });
 }
 

@@ -8,6 +8,8 @@ export interface ServiceRoleOptions {
     service: string;
     /** Adds the `aws:SourceAccount` guard to the trust policy, for services that send it (see assumeRolePolicy). */
     sourceAccount?: pulumi.Input<string>;
+    /** Adds the `aws:SourceArn` guard too (with sourceAccount), for services that send it (see assumeRolePolicy). */
+    sourceArn?: pulumi.Input<string>;
     /** The role's inline policy, as JSON: everything the service may do on the pipeline's behalf. */
     policy: pulumi.Input<string>;
 }
@@ -26,8 +28,13 @@ export interface ServiceRole {
  */
 export function serviceRole(ctx: PartContext, role: string, options: ServiceRoleOptions): ServiceRole {
     const { name, parent, settings } = ctx;
-    const { service, sourceAccount } = options;
-    const trust = sourceAccount === undefined ? JSON.stringify(assumeRolePolicy(service)) : jsonFrom([sourceAccount], (account) => assumeRolePolicy(service, account));
+    const { service, sourceAccount, sourceArn } = options;
+    const trust =
+        sourceAccount === undefined
+            ? JSON.stringify(assumeRolePolicy(service))
+            : sourceArn === undefined
+              ? jsonFrom([sourceAccount], (account) => assumeRolePolicy(service, account))
+              : jsonFrom([sourceAccount, sourceArn], (account, arn) => assumeRolePolicy(service, account, arn));
     const iamRole = new aws.iam.Role(`${name}-${role}-role`, { assumeRolePolicy: trust, tags: settings.tags }, { parent });
     const policy = new aws.iam.RolePolicy(`${name}-${role}-policy`, { role: iamRole.id, policy: options.policy }, { parent });
     return { role: iamRole, policy };

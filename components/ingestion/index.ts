@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as stripe from "pulumi-stripe";
+import * as stripe from "@pulumi/stripe";
 import { serviceRole } from "../common/serviceRole";
 import { PartContext, jsonFrom } from "../context";
 import { bundleReceiver, RECEIVER_HANDLER } from "../receiver/bundle";
@@ -8,12 +8,14 @@ import { RECEIVER_ENV } from "../receiver/handler";
 import { EVENT_SOURCE } from "../routing/eventPattern";
 import { Routing } from "../routing";
 import { Storage } from "../storage";
+import { type EventBridgeIngestion, stripeDescription } from "./eventDestination";
 import { receiverPolicy } from "./policies";
 
 /** Newest Lambda Node.js runtime this component is tested against (nodejs20.x is closed to new functions). */
 export const RECEIVER_RUNTIME = "nodejs22.x";
 
-export interface Ingestion {
+export interface WebhookIngestion {
+    mode: "webhook";
     receiver: aws.lambda.Function;
     /** The receiver's log group: one JSON line per request (monitoring counts the rejected ones). */
     logGroup: aws.cloudwatch.LogGroup;
@@ -22,13 +24,16 @@ export interface Ingestion {
     signingSecret: aws.secretsmanager.Secret;
 }
 
+/** How events come in: the webhook receiver, or Stripe's event destination on EventBridge (eventDestination.ts). */
+export type Ingestion = WebhookIngestion | EventBridgeIngestion;
+
 /**
  * The public door: a Lambda function URL whose handler verifies Stripe's signature and publishes
  * to the bus, and the Stripe webhook endpoint pointing at it. The endpoint's signing secret goes
  * from the Stripe provider straight into Secrets Manager (a Pulumi secret in state); the function
  * only gets the secret's ARN and reads the value at cold start.
  */
-export function createIngestion(ctx: PartContext, { storage, routing }: { storage: Storage; routing: Routing }): Ingestion {
+export function createWebhookIngestion(ctx: PartContext, { storage, routing }: { storage: Storage; routing: Routing }): WebhookIngestion {
     const { name, settings, parent } = ctx;
     const { tags } = settings;
 
@@ -98,11 +103,11 @@ export function createIngestion(ctx: PartContext, { storage, routing }: { storag
             url: functionUrl.functionUrl,
             enabledEvents: settings.eventTypes.enabledEvents,
             apiVersion: settings.stripeApiVersion,
-            description: `stripe-analytics ${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+            description: stripeDescription(name),
         },
         { parent },
     );
     new aws.secretsmanager.SecretVersion(`${name}-signing-secret-value`, { secretId: signingSecret.id, secretString: webhookEndpoint.secret }, { parent });
 
-    return { receiver, logGroup, functionUrl, webhookEndpoint, signingSecret };
+    return { mode: "webhook", receiver, logGroup, functionUrl, webhookEndpoint, signingSecret };
 }

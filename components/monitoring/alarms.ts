@@ -9,24 +9,29 @@
  * - AWS/Lambda Throttles (by FunctionName): https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
  * - AWS/Events rule metrics; a rule on a custom bus reports with EventBusName and RuleName:
  *   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
- * - AWS/States execution metrics (by StateMachineArn): https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html
+ * - AWS/States execution metrics (by StateMachineArn), of the archive and the compaction workflow:
+ *   https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html
  * - AWS/SQS ApproximateNumberOfMessagesVisible (by QueueName): https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
  * - the receiver's own RejectedRequests, counted from its JSON log lines by the metric filters of
  *   buildReceiverMetricFilters: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringPolicyExamples.html
  */
+import type { IngestionMode } from "../ingestion/settings";
 
 /** The resources the alarms watch. */
 export interface AlarmTargets<T> {
-    receiverFunctionName: T;
+    /** The webhook receiver; without one (ingestion "eventbridge") there are no receiver alarms. */
+    receiverFunctionName?: T;
     eventBusName: T;
     ruleName: T;
     stateMachineArn: T;
     deadLetterQueueName: T;
     /**
      * Namespace of the receiver's log metrics (receiverMetricsNamespace of the function's name);
-     * the rejected-requests alarm exists only when it is given.
+     * the rejected-requests alarm exists only when it is given, with the receiver.
      */
     receiverMetricsNamespace?: T;
+    /** The compaction workflow (components/compaction); no compaction alarms when absent. */
+    compactionStateMachineArn?: T;
 }
 
 export interface AlarmSpec<T> {
@@ -55,6 +60,8 @@ export interface AlarmSpec<T> {
 export interface AlarmOptions {
     /** Hours without a single workflow execution before the no-events alarm fires; no such alarm when undefined. */
     noEventsAlarmHours?: number;
+    /** How the events arrive, for what the descriptions tell the operator to check. Default: `webhook`. */
+    ingestion?: IngestionMode;
 }
 
 const FIVE_MINUTES = 300;
@@ -123,14 +130,16 @@ function onAnyOccurrence<T>(role: string, namespace: string | T, metricName: str
     };
 }
 
-/** The alarms on the receiver, the public door: the ones a pipeline without a receiver leaves out. */
-function receiverAlarmSpecs<T>(targets: AlarmTargets<T>): AlarmSpec<T>[] {
+/** The alarms on the receiver, the public door: none without a receiver (ingestion "eventbridge"). */
+function receiverAlarms<T>(targets: AlarmTargets<T>): AlarmSpec<T>[] {
+    const receiverFunctionName = targets.receiverFunctionName;
+    if (receiverFunctionName === undefined) return [];
     const specs: AlarmSpec<T>[] = [
         onAnyOccurrence(
             "receiver-5xx",
             "AWS/Lambda",
             "Url5xxCount",
-            { FunctionName: targets.receiverFunctionName },
+            { FunctionName: receiverFunctionName },
             "The Stripe webhook receiver answered 5xx: the event bus refused events, or the function failed or timed out. " +
                 "Stripe retries each event for up to 3 days, so nothing is lost yet. Read the receiver's log group for the error and fix it; " +
                 "Stripe's retries then deliver the events.",
@@ -139,7 +148,7 @@ function receiverAlarmSpecs<T>(targets: AlarmTargets<T>): AlarmSpec<T>[] {
             "receiver-throttles",
             "AWS/Lambda",
             "Throttles",
-            { FunctionName: targets.receiverFunctionName },
+            { FunctionName: receiverFunctionName },
             "Lambda throttled the Stripe webhook receiver: the account's concurrency is used up. Stripe gets 429 and retries for up to 3 days. " +
                 "Find what else uses the concurrency, or ask for a higher Lambda concurrency quota.",
         ),
@@ -162,19 +171,30 @@ function receiverAlarmSpecs<T>(targets: AlarmTargets<T>): AlarmSpec<T>[] {
     return specs;
 }
 
+/**
+ * Without the receiver, events too big for Step Functions reach the rule, which cannot start the
+ * workflow with them (its input limit is 256 KiB, EventBridge's 1 MB) and parks them at once.
+ */
+const PARTNER_OVERSIZE_NOTE =
+    " Events over Step Functions' 256 KiB input are parked at once (EventBridge does not retry that refusal): " +
+    "`npm run redrive -- ... --bucket <bucketName> --lake-prefix <lakePrefix>` writes those straight to their lake keys.";
+
 /** Every alarm of one pipeline, in a stable order. */
 export function buildAlarmSpecs<T>(targets: AlarmTargets<T>, options: AlarmOptions = {}): AlarmSpec<T>[] {
     const rule = { EventBusName: targets.eventBusName, RuleName: targets.ruleName };
     const stateMachine = { StateMachineArn: targets.stateMachineArn };
+    const eventBridge = options.ingestion === "eventbridge";
+    const oversizeNote = eventBridge ? PARTNER_OVERSIZE_NOTE : "";
     const specs: AlarmSpec<T>[] = [
-        ...receiverAlarmSpecs(targets),
+        ...receiverAlarms(targets),
         onAnyOccurrence(
             "delivery-failed",
             "AWS/Events",
             "FailedInvocations",
             rule,
             "EventBridge gave up delivering Stripe events to the archive workflow after its retries; they are in the dead-letter queue. " +
-                "Check the workflow and the rule target's role, then run `npm run redrive`.",
+                "Check the workflow and the rule target's role, then run `npm run redrive`." +
+                oversizeNote,
         ),
         onAnyOccurrence(
             "dlq-delivery-failed",
@@ -207,20 +227,47 @@ export function buildAlarmSpecs<T>(targets: AlarmTargets<T>, options: AlarmOptio
                 "ApproximateNumberOfMessagesVisible",
                 { QueueName: targets.deadLetterQueueName },
                 "Stripe events are parked in the dead-letter queue and not in the lake. Fix the cause (see the delivery and workflow alarms), " +
-                    "then run `npm run redrive` before the queue's retention runs out.",
+                    "then run `npm run redrive` before the queue's retention runs out." +
+                    oversizeNote,
             ),
             // A level, not a count: any message waiting is worth an alarm.
             statistic: "Maximum",
         },
     ];
+    if (targets.compactionStateMachineArn !== undefined) {
+        const compaction = { StateMachineArn: targets.compactionStateMachineArn };
+        const views = "The views stay complete: they read every event from the seam on from the raw lake, and the seam moves only after a merge succeeded.";
+        specs.push(
+            onAnyOccurrence(
+                "compaction-failed",
+                "AWS/States",
+                "ExecutionsFailed",
+                compaction,
+                `A compaction run failed (its failed state in the Step Functions console shows the Athena error). ${views} ` +
+                    "Fix the cause; the next scheduled run merges everything from the seam again (MERGE is idempotent), or run `npm run compact -- --from <seam> --to <today>` now. " +
+                    "CompactionAlreadyRunning means two runs overlapped: nothing to fix.",
+            ),
+            onAnyOccurrence(
+                "compaction-timed-out",
+                "AWS/States",
+                "ExecutionsTimedOut",
+                compaction,
+                `A compaction run took longer than its 6-hour limit: a long history being caught up 30 days at a time, or a stuck Athena query. ${views} ` +
+                    "Every window it merged moved the seam, so the next scheduled run goes on from there; the execution's history in the Step Functions console shows the slow query.",
+            ),
+        );
+    }
     if (options.noEventsAlarmHours !== undefined) {
         const hours = options.noEventsAlarmHours;
         specs.push({
             role: "no-events",
-            description:
-                `No Stripe event reached the archive workflow for ${hours} hours. Check the webhook endpoint in the Stripe Dashboard ` +
-                "(disabled? failing deliveries?), the receiver's 4xx responses (a rotated signing secret?) and its log group; " +
-                "then `npm run backfill -- --since <last good day>` fetches what was missed.",
+            description: eventBridge
+                ? `No Stripe event reached the archive workflow for ${hours} hours. Check the event destination in the Stripe Dashboard ` +
+                  "(disabled? its event source deleted or no longer associated with the partner bus?) and the rule's metrics; " +
+                  "then `npm run backfill -- --since <last good day>` fetches what was missed."
+                : `No Stripe event reached the archive workflow for ${hours} hours. Check the webhook endpoint in the Stripe Dashboard ` +
+                  "(disabled? failing deliveries?), the receiver's 4xx responses (a rotated signing secret?) and its log group; " +
+                  "then `npm run backfill -- --since <last good day>` fetches what was missed.",
             namespace: "AWS/States",
             metricName: "ExecutionsStarted",
             dimensions: stateMachine,

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Ingestion } from "../ingestion";
+import type { Compaction } from "../compaction";
+import { Ingestion, WebhookIngestion } from "../ingestion";
 import { PartContext, jsonFrom } from "../context";
 import { Routing } from "../routing";
 import { Storage } from "../storage";
@@ -15,13 +16,13 @@ export interface Monitoring {
 }
 
 /**
- * CloudWatch alarms on every place an event can get stuck (receiver, rule delivery, workflow,
- * dead-letter queue) and, optionally, on silence. They notify an SNS topic: one created here,
+ * CloudWatch alarms on every place an event can get stuck (receiver, when there is one, rule
+ * delivery, workflow, dead-letter queue) and, optionally, on silence. They notify an SNS topic: one created here,
  * encrypted with its own KMS key, or an existing one.
  */
-export function createMonitoring(ctx: PartContext, deps: { storage: Storage; workflow: Workflow; routing: Routing; ingestion: Ingestion }): Monitoring {
+export function createMonitoring(ctx: PartContext, deps: { storage: Storage; workflow: Workflow; routing: Routing; ingestion: Ingestion; compaction?: Compaction }): Monitoring {
     const { name, settings, parent } = ctx;
-    const { storage, workflow, routing, ingestion } = deps;
+    const { storage, workflow, routing, ingestion, compaction } = deps;
     const { tags } = settings;
 
     const choice = settings.alarmTopic;
@@ -31,14 +32,15 @@ export function createMonitoring(ctx: PartContext, deps: { storage: Storage; wor
 
     const specs = buildAlarmSpecs(
         {
-            receiverFunctionName: ingestion.receiver.name,
+            receiverFunctionName: ingestion.mode === "webhook" ? ingestion.receiver.name : undefined,
             eventBusName: routing.bus.name,
             ruleName: routing.rule.name,
             stateMachineArn: workflow.stateMachine.arn,
             deadLetterQueueName: storage.deadLetterQueue.name,
-            receiverMetricsNamespace: receiverMetricFilters(ctx, ingestion),
+            receiverMetricsNamespace: ingestion.mode === "webhook" ? receiverMetricFilters(ctx, ingestion) : undefined,
+            compactionStateMachineArn: compaction?.stateMachine.arn,
         },
-        { noEventsAlarmHours: settings.noEventsAlarmHours },
+        { noEventsAlarmHours: settings.noEventsAlarmHours, ingestion: settings.ingestion },
     );
     const alarms = specs.map(
         (spec) =>
@@ -83,7 +85,7 @@ export function createMonitoring(ctx: PartContext, deps: { storage: Storage; wor
  * namespace for the alarms. Receiver-only, like the receiver alarms: a pipeline without a
  * receiver has neither.
  */
-function receiverMetricFilters(ctx: PartContext, ingestion: Ingestion): pulumi.Output<string> {
+function receiverMetricFilters(ctx: PartContext, ingestion: WebhookIngestion): pulumi.Output<string> {
     const { name, parent } = ctx;
     const namespace = ingestion.receiver.name.apply(receiverMetricsNamespace);
     for (const filter of buildReceiverMetricFilters(namespace)) {

@@ -12,8 +12,9 @@ export interface StripeEventPattern {
 }
 
 /**
- * The rule's pattern: our receiver's source, and a `detail-type` (the Stripe event type) that is
- * one of the exact types or starts with one of the family prefixes.
+ * The rule's pattern: the events' source (our receiver's, or with ingestion "eventbridge" the
+ * partner event source's name), and a `detail-type` (the Stripe event type) that is one of the
+ * exact types or starts with one of the family prefixes.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
  */
 export function buildEventPattern(selection: EventTypeSelection, source: string = EVENT_SOURCE): StripeEventPattern {
@@ -24,8 +25,9 @@ export function buildEventPattern(selection: EventTypeSelection, source: string 
 }
 
 /**
- * The archive's pattern: every entry our receiver published, whatever its type, so a replay can
- * also recover types that are added to the rule later.
+ * The archive's pattern: every event of the source (what our receiver published, or what Stripe's
+ * event destination delivered), whatever its type, so a replay can also recover types that are
+ * added to the rule later.
  */
 export function buildArchivePattern(source: string = EVENT_SOURCE): { source: string[] } {
     return { source: [source] };

@@ -7,6 +7,7 @@ import type { StripeAnalyticsPipelineArgs } from "../args";
 import { ConfigChecks, integerIn } from "../common/checks";
 import { PipelineConfigError } from "../errors";
 import { EventTypeSelection, selectEventTypes } from "../events/eventTypes";
+import type { IngestionMode } from "../ingestion/settings";
 import { buildEventPattern, StripeEventPattern } from "./eventPattern";
 
 /** Bytes of the event pattern the receiver's environment can hold (Lambda: 4 KB for all variables). */
@@ -20,7 +21,11 @@ export interface ExistingEventBus {
 
 export interface RoutingSettings {
     eventTypes: EventTypeSelection;
-    /** The rule's pattern; the receiver applies the same one to events it archives directly. */
+    /**
+     * The rule's pattern for the receiver's source; the receiver applies the same one to events it
+     * archives directly. With ingestion "eventbridge" the rule matches the partner event source
+     * instead, with a pattern built from `eventTypes` by the same buildEventPattern.
+     */
     eventPattern: StripeEventPattern;
     retryMaximumEventAgeSeconds: number;
     retryMaximumAttempts: number;
@@ -109,13 +114,14 @@ function resolveExistingEventBus(args: StripeAnalyticsPipelineArgs): ExistingEve
     return { name, arn };
 }
 
-export function resolveRoutingSettings(args: StripeAnalyticsPipelineArgs, checks: ConfigChecks): RoutingSettings | undefined {
+/** `ingestion` "eventbridge" refuses an existing bus itself (ingestion/settings.ts), so its checks are skipped then. */
+export function resolveRoutingSettings(args: StripeAnalyticsPipelineArgs, checks: ConfigChecks, ingestion?: IngestionMode): RoutingSettings | undefined {
     const events = checks.run(() => resolveEventTypes(args.extraEventTypes ?? []));
     const delivery = checks.fields({
         retryMaximumEventAgeSeconds: () => integerIn("retryMaximumEventAgeSeconds", args.retryMaximumEventAgeSeconds, 60, 86400, "seconds", "86400") ?? 86400,
         retryMaximumAttempts: () => integerIn("retryMaximumAttempts", args.retryMaximumAttempts, 0, 185, "attempts", "185") ?? 185,
         archiveRetentionDays: () => integerIn("archiveRetentionDays", args.archiveRetentionDays, 1, 36500, "days", "30") ?? 30,
-        existingEventBus: () => resolveExistingEventBus(args),
+        existingEventBus: () => (ingestion === "eventbridge" ? undefined : resolveExistingEventBus(args)),
     });
     return events && delivery && { ...events, ...delivery };
 }

@@ -35,7 +35,7 @@ export function createWorkflow(ctx: PartContext, { storage }: { storage: Storage
             type: settings.workflowType,
             roleArn: role.arn,
             definition: jsonFrom([bucket.bucket, deadLetterQueue.url], (bucketName, deadLetterQueueUrl) =>
-                buildArchiveDefinition({ bucketName, lakePrefix: settings.lakePrefix, deadLetterQueueUrl }),
+                buildArchiveDefinition({ bucketName, lakePrefix: settings.lakePrefix, deadLetterQueueUrl, ingestion: settings.ingestion }),
             ),
             loggingConfiguration: {
                 logDestination: pulumi.interpolate`${logGroup.arn}:*`,

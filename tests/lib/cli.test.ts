@@ -124,10 +124,10 @@ describe("lib/cli: the one command framework", function () {
 
     describe("every command uses it", function () {
         const commands: [string, (argv: string[], io: ReturnType<typeof testIo>) => Promise<number>, string[]][] = [
-            ["start", start, ["--stack", "--port", "--lake"]],
-            ["demo", demo, ["--lake", "--stack", "--url"]],
+            ["start", start, ["--stack", "--port", "--lake", "--ingestion"]],
+            ["demo", demo, ["--lake", "--stack", "--url", "--ingestion"]],
             ["load", load, ["--events", "--concurrency", "--stack", "--lake"]],
-            ["redrive", redrive, ["--lake", "--stack", "--queue-url", "--state-machine-arn", "--region"]],
+            ["redrive", redrive, ["--lake", "--stack", "--queue-url", "--state-machine-arn", "--region", "--ingestion", "--bucket", "--lake-prefix"]],
             ["replay", replay, ["--from", "--to", "--archive-arn", "--bus-arn", "--rule-arn", "--stack", "--name", "--no-wait", "--poll-seconds"]],
             ["backfill", backfill, ["--since", "--until", "--objects", "--lake", "--bucket", "--stack", "--checkpoint", "--concurrency"]],
             ["report", report, ["--lake", "--prefix", "--json", "--html"]],

@@ -1,4 +1,8 @@
 import { strict as assert } from "assert";
+import { objectKey } from "../../components/lake/layout";
+import { oversize, loadSamples } from "../../fixtures/samples";
+import { toPartnerEvent } from "../../lib/eventBridge";
+import { s3Lake } from "../../ops/lake";
 import { redrive } from "../../ops/redrive";
 import { sqsParkedEvents, stateMachineExecutor } from "../../ops/redriveSources";
 import { formatReport } from "../../ops/redrive-cli";
@@ -26,6 +30,8 @@ function fakeAws(messages: string[], outcome: (input: any) => { status: string; 
             }
             case "DeleteMessageCommand":
                 queue = queue.filter((m) => m.ReceiptHandle !== command.input.ReceiptHandle);
+                return {};
+            case "PutObjectCommand":
                 return {};
             case "DescribeStateMachineCommand":
                 return { type };
@@ -82,5 +88,37 @@ describe("redrive from SQS through the deployed state machine", function () {
         // evt_1 was re-parked by the workflow itself before its old message was deleted; evt_2 was not touched.
         assert.deepEqual(aws.remaining().map((b) => JSON.parse(b).detail.id).sort(), ["evt_1", "evt_2"]);
         assert.match(formatReport(report), /the lake still refuses writes: stopped; run redrive again once the fault is cleared/);
+    });
+});
+
+describe("redrive of events too big for the workflow (ingestion eventbridge parks them at once)", function () {
+    const invoice = oversize(loadSamples().find((e) => e.type === "invoice.paid")!);
+    // The rule's DLQ message is the partner event as EventBridge would have delivered it.
+    const tooBig = JSON.stringify(toPartnerEvent(invoice, { source: "aws.partner/stripe.com/ed_test_61Tg" }));
+
+    it("writes them straight to their lake key with --bucket, the same compact document, and runs the rest through the workflow", async function () {
+        const aws = fakeAws([tooBig, parked("evt_1")], () => ({ status: "SUCCEEDED" }));
+        const report = await redrive(sqsParkedEvents(aws.client, QUEUE_URL), stateMachineExecutor(aws.client, STATE_MACHINE), { lake: s3Lake(aws.client, "stripe-lake-1a2b3c4"), lakePrefix: "stripe/events" });
+        assert.deepEqual(report, { received: 2, stored: 2, storedDirectly: 1, parkedAgain: 0, kept: 0, problems: [] });
+        const puts = aws.calls.filter((c) => c.command === "PutObjectCommand").map((c) => c.input);
+        assert.deepEqual(puts, [{ Bucket: "stripe-lake-1a2b3c4", Key: objectKey("stripe/events", invoice), Body: JSON.stringify(invoice), ContentType: "application/json", IfNoneMatch: "*" }]);
+        const started = aws.calls.filter((c) => c.command === "StartSyncExecutionCommand").map((c) => JSON.parse(c.input.input).detail.id);
+        assert.deepEqual(started, ["evt_1"], "the oversize event never goes to StartExecution");
+        assert.deepEqual(aws.remaining(), []);
+        assert.equal(formatReport(report), "redrive: 2 parked event(s) received, 2 stored (1 too big for the workflow, written straight to the lake), 0 parked again, 0 left in the queue");
+    });
+
+    it("leaves them in the queue without --bucket, and says how to store them", async function () {
+        const aws = fakeAws([tooBig], () => ({ status: "SUCCEEDED" }));
+        const report = await redrive(sqsParkedEvents(aws.client, QUEUE_URL), stateMachineExecutor(aws.client, STATE_MACHINE));
+        assert.deepEqual(report, {
+            received: 1,
+            stored: 0,
+            parkedAgain: 0,
+            kept: 1,
+            problems: [`event ${invoice.id}: ${Buffer.byteLength(tooBig)} bytes, more than the 262144 Step Functions takes as input; run redrive with --bucket and --lake-prefix to write it straight to the lake, left in the queue`],
+        });
+        assert.deepEqual(aws.remaining(), [tooBig]);
+        assert.ok(!aws.calls.some((c) => c.command === "StartSyncExecutionCommand" || c.command === "PutObjectCommand"));
     });
 });

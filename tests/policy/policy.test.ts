@@ -50,6 +50,7 @@ describe("policy pack", function () {
             createAlarmTopic: true,
             alarmEmail: "oncall@example.com",
             noEventsAlarmHours: 12,
+            compaction: true,
         }));
         props = (type, name) => ({ ...mocks.get(type, name).inputs });
     });

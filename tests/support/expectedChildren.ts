@@ -72,3 +72,32 @@ export const EXPECTED_CHILDREN: [string, string][] = [
     ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-workflow-timed-out"],
     ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-dlq-not-empty"],
 ];
+
+/** Roles of the children only ingestion "webhook" has: the receiver and what serves it, the endpoint, its secret, the pipeline's own bus. */
+export const WEBHOOK_ONLY_ROLES: string[] = [
+    "bus",
+    "signing-secret",
+    "receiver-logs",
+    "receiver-role",
+    "receiver-policy",
+    "receiver",
+    "receiver-url",
+    "receiver-url-invoke",
+    "receiver-invoke",
+    "webhook",
+    "signing-secret-value",
+    "alarm-receiver-5xx",
+    "alarm-receiver-throttles",
+    "receiver-rejected",
+    "receiver-rejected-by-code",
+    "alarm-receiver-rejected",
+];
+
+/** What ingestion "eventbridge" has in their place: Stripe's event destination and the partner bus of its event source. */
+export const EVENTBRIDGE_ONLY_CHILDREN: [string, string][] = [
+    ["stripe:index/v2CoreEventDestination:V2CoreEventDestination", "event-destination"],
+    ["aws:cloudwatch/eventBus:EventBus", "partner-bus"],
+];
+
+/** Every child with ingestion "eventbridge" and the options of EXPECTED_CHILDREN. */
+export const EVENTBRIDGE_CHILDREN: [string, string][] = [...EXPECTED_CHILDREN.filter(([, role]) => !WEBHOOK_ONLY_ROLES.includes(role)), ...EVENTBRIDGE_ONLY_CHILDREN];

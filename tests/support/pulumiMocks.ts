@@ -18,6 +18,11 @@ export interface RecordedResource {
     state: Record<string, any>;
 }
 
+/** Id of a mocked Stripe event destination, test mode (`ed_test_...`). */
+export function destinationId(name: string): string {
+    return `ed_test_${name.replace(/[^A-Za-z0-9]/g, "")}`;
+}
+
 /** Fields providers compute on create, by resource type. */
 function computed(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
     const physical = `${name}-a1b2c3d`;
@@ -26,8 +31,11 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
             return { bucket: physical, arn: `arn:aws:s3:::${physical}` };
         case "aws:sqs/queue:Queue":
             return { name: physical, arn: `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${physical}`, url: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/${physical}` };
-        case "aws:cloudwatch/eventBus:EventBus":
-            return { name: physical, arn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/${physical}` };
+        case "aws:cloudwatch/eventBus:EventBus": {
+            // A partner bus is named after its event source; a custom one gets Pulumi's auto-name.
+            const busName = inputs.name ?? physical;
+            return { name: busName, arn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/${busName}` };
+        }
         case "aws:cloudwatch/eventRule:EventRule":
             return { name: physical, arn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:rule/${inputs.eventBusName}/${physical}` };
         case "aws:cloudwatch/eventArchive:EventArchive":
@@ -38,8 +46,14 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
             return { name: physical, arn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${physical}` };
         case "aws:kms/key:Key":
             return { keyId: physical, arn: `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/${physical}` };
-        case "aws:sfn/stateMachine:StateMachine":
-            return { name: physical, arn: `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:${physical}` };
+        case "aws:sfn/stateMachine:StateMachine": {
+            const stateMachineName = inputs.name ?? physical;
+            return { name: stateMachineName, arn: `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:${stateMachineName}` };
+        }
+        case "aws:scheduler/scheduleGroup:ScheduleGroup":
+            return { name: physical, arn: `arn:aws:scheduler:${REGION}:${ACCOUNT_ID}:schedule-group/${physical}` };
+        case "aws:scheduler/schedule:Schedule":
+            return { name: physical, arn: `arn:aws:scheduler:${REGION}:${ACCOUNT_ID}:schedule/${inputs.groupName}/${physical}` };
         case "aws:iam/role:Role":
             return { name: physical, arn: `arn:aws:iam::${ACCOUNT_ID}:role/${physical}` };
         case "aws:cloudwatch/logGroup:LogGroup": {
@@ -54,6 +68,17 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
             return { arn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT_ID}:secret:${physical}-AbCdEf` };
         case "stripe:index/webhookEndpoint:WebhookEndpoint":
             return { secret: MOCK_SIGNING_SECRET };
+        case "stripe:index/v2CoreEventDestination:V2CoreEventDestination":
+            // Stripe creates the partner event source in the given account and region; the ARN's account field is empty.
+            return {
+                amazonEventbridges: (inputs.amazonEventbridges ?? []).map((e: { awsAccountId: string; awsRegion: string }) => ({
+                    ...e,
+                    awsEventSourceArn: `arn:aws:events:${e.awsRegion}::event-source/aws.partner/stripe.com/${destinationId(name)}`,
+                    awsEventSourceStatus: "pending",
+                })),
+                livemode: false,
+                status: "disabled",
+            };
         case "aws:quicksight/dataSource:DataSource":
             return { arn: `arn:aws:quicksight:${REGION}:${ACCOUNT_ID}:datasource/${inputs.dataSourceId}` };
         case "aws:quicksight/dataSet:DataSet":
@@ -73,12 +98,25 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
 
 export class RecordingMocks implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
+    /** `additionalSecretOutputs` of each registration by type and name, which Pulumi's mock monitor does not apply itself. */
+    readonly secretOutputs = new Map<string, string[]>();
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
         const state = { ...args.inputs, ...computed(args.type, args.name, args.inputs) };
         this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, state });
-        const id = args.type === "stripe:index/webhookEndpoint:WebhookEndpoint" ? `we_${args.name}` : `${args.name}-id`;
-        return { id, state };
+        // As the engine does: the outputs a resource names in additionalSecretOutputs come back as secrets.
+        const secret = Object.fromEntries(
+            (this.secretOutputs.get(`${args.type}::${args.name}`) ?? [])
+                .filter((key) => state[key] !== undefined)
+                .map((key) => [key, { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: state[key] }]),
+        );
+        const id =
+            args.type === "stripe:index/webhookEndpoint:WebhookEndpoint"
+                ? `we_${args.name}`
+                : args.type === "stripe:index/v2CoreEventDestination:V2CoreEventDestination"
+                  ? destinationId(args.name)
+                  : `${args.name}-id`;
+        return { id, state: { ...state, ...secret } };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
@@ -106,6 +144,12 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 /** Installs fresh mocks (or the given ones); `preview` makes provider-computed outputs unknown, as in `pulumi preview`. */
 export async function installMocks<M extends RecordingMocks = RecordingMocks>(preview = false, mocks: M = new RecordingMocks() as M): Promise<M> {
     await pulumi.runtime.setMocks(mocks, PROJECT, STACK, preview);
+    const monitor = (pulumi.runtime as any).getMonitor();
+    const registerResource = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (request: any, callback: unknown) => {
+        mocks.secretOutputs.set(`${request.getType()}::${request.getName()}`, request.getAdditionalsecretoutputsList());
+        return registerResource(request, callback);
+    };
     return mocks;
 }
 

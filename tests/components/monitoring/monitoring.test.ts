@@ -261,3 +261,27 @@ describe("monitoring settings", function () {
         );
     });
 });
+
+describe("alarm specs without a receiver (ingestion eventbridge)", function () {
+    const targets = { eventBusName: "aws.partner/stripe.com/ed_test_1", ruleName: "r", stateMachineArn: "sm", deadLetterQueueName: "q" };
+
+    it("leaves out the receiver's alarms and keeps every other one, with the same metrics", async function () {
+        const { buildAlarmSpecs } = await import("../../../components/monitoring/alarms");
+        const withReceiver = buildAlarmSpecs({ ...targets, receiverFunctionName: "f" }, { noEventsAlarmHours: 3 });
+        const without = buildAlarmSpecs(targets, { noEventsAlarmHours: 3, ingestion: "eventbridge" });
+        assert.deepEqual(without.map((s) => s.role), ["delivery-failed", "dlq-delivery-failed", "workflow-failed", "workflow-timed-out", "dlq-not-empty", "no-events"]);
+        const metrics = (specs: typeof without) => specs.filter((s) => !s.role.startsWith("receiver")).map(({ description: _, ...metric }) => metric);
+        assert.deepEqual(metrics(without), metrics(withReceiver));
+        for (const spec of without) assert.ok(spec.description.length <= 1024, spec.role);
+        const noEvents = without.find((s) => s.role === "no-events")!.description;
+        assert.match(noEvents, /event destination in the Stripe Dashboard/);
+        assert.doesNotMatch(noEvents, /receiver/);
+    });
+
+    it("gives the webhook mode the same specs whether or not ingestion is given, without the oversize note", async function () {
+        const { buildAlarmSpecs } = await import("../../../components/monitoring/alarms");
+        const defaults = buildAlarmSpecs({ ...targets, receiverFunctionName: "f" }, { noEventsAlarmHours: 3 });
+        assert.deepEqual(buildAlarmSpecs({ ...targets, receiverFunctionName: "f" }, { noEventsAlarmHours: 3, ingestion: "webhook" }), defaults);
+        assert.ok(defaults.every((s) => !s.description.includes("256 KiB")));
+    });
+});

@@ -1,0 +1,5 @@
+// Written by hand to match what `pulumi package add terraform-provider stripe/stripe 0.3.0` generates
+// for Node.js (README.md says how, and what was left out); `pulumi install` regenerates this folder.
+
+// Export members:
+export * from "./vars";
