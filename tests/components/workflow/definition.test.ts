@@ -26,32 +26,37 @@ interface Calls {
     parked: Record<string, unknown>[];
 }
 
-/** Runs the deployed definition; `failPuts` makes that many PutObject calls fail with `errorName`. */
-async function run(input: EventBridgeEvent, failPuts = 0, errorName = "S3.SlowDownException", lakePrefix = "events") {
+/**
+ * Runs the deployed definition; the n-th PutObject (from 0) throws `failure(n)`, or succeeds when that
+ * is undefined; SendMessage fails too with `park: "fails"`.
+ */
+async function runDefinition(input: EventBridgeEvent, failure: (attempt: number) => Error | undefined, { park = "ok", lakePrefix = "events" }: { park?: "ok" | "fails"; lakePrefix?: string } = {}) {
     const calls: Calls = { puts: [], parked: [] };
     const machine = new StateMachine(buildArchiveDefinition({ bucketName: BUCKET, lakePrefix, deadLetterQueueUrl: QUEUE_URL }) as any, {
         validationOptions: { checkArn: true, checkPaths: true },
     });
+    const names = archiveStateNames();
     const execution = machine.run(input as any, {
         context: { Execution: { Id: "arn:aws:states:us-east-1:123456789012:express:stripe-workflow:exec-1" } },
         overrides: {
             taskResourceLocalHandlers: {
-                ArchiveStripeEvent: (request: any) => {
+                [names.archive]: (request: any) => {
                     calls.puts.push(request);
-                    if (calls.puts.length <= failPuts) {
-                        throw Object.assign(new Error("Please reduce your request rate."), { name: errorName });
-                    }
+                    const error = failure(calls.puts.length - 1);
+                    if (error) throw error;
                     return { ETag: '"etag"' };
                 },
-                ParkInDeadLetterQueue: (request: any) => {
+                [names.park]: (request: any) => {
                     calls.parked.push(request);
+                    if (park === "fails") throw Object.assign(new Error("Access to the resource is denied."), { name: "SQS.AccessDeniedException" });
                     return { MessageId: "m-1" };
                 },
             },
-            retryIntervalOverrides: { ArchiveStripeEvent: 0, ParkInDeadLetterQueue: 0 },
+            retryIntervalOverrides: { [names.archive]: 0, [names.park]: 0 },
+            waitTimeOverrides: { [names.waitRewrite]: 0 },
         },
     });
-    let output: unknown;
+    let output: any;
     let error: Error | undefined;
     try {
         output = await execution.result;
@@ -59,6 +64,12 @@ async function run(input: EventBridgeEvent, failPuts = 0, errorName = "S3.SlowDo
         error = e as Error;
     }
     return { calls, output, error };
+}
+
+/** `failPuts` PutObject calls fail with `errorName`. */
+function run(input: EventBridgeEvent, failPuts = 0, errorName = "S3.SlowDownException", lakePrefix = "events") {
+    const failure = (attempt: number) => (attempt < failPuts ? Object.assign(new Error("Please reduce your request rate."), { name: errorName }) : undefined);
+    return runDefinition(input, failure, { lakePrefix });
 }
 
 describe("archive workflow definition (executed with aws-local-stepfunctions)", function () {
@@ -139,43 +150,9 @@ describe("archive workflow definition: write once (executed with aws-local-stepf
     const INTERNAL = () => s3Error(500, "We encountered an internal error. Please try again.");
     const FORBIDDEN = () => s3Error(403, "Access Denied");
 
-    /** Runs the deployed definition; the n-th PutObject (from 0) fails with `writes[n]()` or succeeds when it is undefined. */
-    async function runWith(input: EventBridgeEvent, writes: (() => Error)[] | ((attempt: number) => Error | undefined), park: "ok" | "fails" = "ok") {
-        const calls: Calls = { puts: [], parked: [] };
-        const machine = new StateMachine(buildArchiveDefinition({ bucketName: BUCKET, lakePrefix: "events", deadLetterQueueUrl: QUEUE_URL }) as any, {
-            validationOptions: { checkArn: true, checkPaths: true },
-        });
-        const failure = typeof writes === "function" ? writes : (attempt: number) => writes[attempt]?.();
-        const names = archiveStateNames();
-        const execution = machine.run(input as any, {
-            context: { Execution: { Id: "arn:aws:states:us-east-1:123456789012:express:stripe-workflow:exec-1" } },
-            overrides: {
-                taskResourceLocalHandlers: {
-                    [names.archive]: (request: any) => {
-                        calls.puts.push(request);
-                        const error = failure(calls.puts.length - 1);
-                        if (error) throw error;
-                        return { ETag: '"etag"' };
-                    },
-                    [names.park]: (request: any) => {
-                        calls.parked.push(request);
-                        if (park === "fails") throw Object.assign(new Error("Access to the resource is denied."), { name: "SQS.AccessDeniedException" });
-                        return { MessageId: "m-1" };
-                    },
-                },
-                retryIntervalOverrides: { [names.archive]: 0, [names.park]: 0 },
-                waitTimeOverrides: { [names.waitRewrite]: 0 },
-            },
-        });
-        let output: any;
-        let error: Error | undefined;
-        try {
-            output = await execution.result;
-        } catch (e) {
-            error = e as Error;
-        }
-        return { calls, output, error };
-    }
+    /** The n-th PutObject (from 0) fails with `writes[n]()`, or succeeds when there is none. */
+    const runWith = (input: EventBridgeEvent, writes: (() => Error)[] | ((attempt: number) => Error | undefined), park: "ok" | "fails" = "ok") =>
+        runDefinition(input, typeof writes === "function" ? writes : (attempt) => writes[attempt]?.(), { park });
 
     const input = () => delivered(stripeEvent("customer.subscription.created", { status: "active" }));
 
