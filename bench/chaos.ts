@@ -288,9 +288,9 @@ export async function killMidLoad(options: KillOptions, label = "kill -9"): Prom
         const temporaryAtKill = look().temporary.length;
 
         const second = await startTwin({ lakeDir, secret, stack: options.stack });
-        const resumed = /resumed\s+(\d+) accepted event/.exec(second.output())?.[1] ?? "0";
         if (!(await journalDrained(journalDir, 120_000))) problems.push("the restarted twin did not empty its journal within 120 s");
         await stopTwin(second);
+        const resumed = /resumed\s+(\d+) accepted event/.exec(second.output())?.[1] ?? "0";
         const redrive = await redriveLake(lakeDir, options.stack);
         const notes = [`killed after ${killAfter} answers`, `${resumed} resumed from the journal`, `${temporaryAtKill} temporary file(s) at the kill, cleaned at restart`, redrive.split("\n")[0]];
         return count(label, acknowledged, look(), problems, notes);
