@@ -63,6 +63,8 @@ export function readPipelineConfig(read: ConfigReader): PipelineConfig {
             analyticsMetrics: read.object<string[]>("analyticsMetrics"),
             analyticsStartDate: read.string("analyticsStartDate"),
             athenaResultsExpirationDays: read.number("athenaResultsExpirationDays"),
+            mrrCouponDurations: read.object<string[]>("mrrCouponDurations"),
+            cancellationChurn: read.string("cancellationChurn"),
             compaction: read.boolean("compaction"),
             compactionSchedule: read.string("compactionSchedule"),
             compactionMaintenanceSchedule: read.string("compactionMaintenanceSchedule"),

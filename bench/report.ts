@@ -27,6 +27,7 @@ import { METRICS, readSql, VIEWS } from "../components/analytics/sql";
 import { COMPACTED_TABLE } from "../components/compaction/sql";
 import { deliveryDays } from "../components/compaction/settings";
 import { DEFAULT_LAKE_PREFIX, eventDate } from "../components/lake/layout";
+import { random } from "../fixtures/saasHistory";
 import { stripeEvent, TestEvent } from "../fixtures/stripeEvents";
 import { checkoutSession, ItemSpec, paymentIntent, PriceSpec, subscription, SubscriptionSpec, writeLake } from "../fixtures/stripeObjects";
 import { CliIo, defineCommand, integerFlag, runMain, UsageError } from "../lib/cli";
@@ -50,16 +51,6 @@ export const benchReportCommand = defineCommand({
     },
     examples: ["npm run bench:report", "npm run bench:report -- --events 100000,1000000", "npm run bench:report -- --events 5000 --day-events 1000"],
 });
-
-/** Small deterministic PRNG (mulberry32), so every run benchmarks the same lake. */
-function random(seed: number): () => number {
-    return () => {
-        seed = (seed + 0x6d2b79f5) | 0;
-        let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 const CURRENCIES = ["usd", "eur", "gbp", "jpy"];
 const PLANS: Omit<PriceSpec, "id" | "currency" | "product">[] = [

@@ -114,6 +114,22 @@ export interface StripeAnalyticsPipelineArgs {
     /** Days the Athena results bucket keeps query results (1 to 3650). Default: 7. */
     athenaResultsExpirationDays?: number;
     /**
+     * The coupon durations whose discounts MRR deducts while they are in effect: any of `forever`,
+     * `repeating`, `once`; `[]` for list prices. Stripe's Billing analytics lets you subtract
+     * "recurring" and/or "one-time" discounts
+     * (https://support.stripe.com/questions/metric-configurations); the default, like Stripe's,
+     * deducts the recurring ones. Needs `customer.discount.*` and `coupon.*` archived (docs/metrics.md).
+     * Default: `["forever", "repeating"]`.
+     */
+    mrrCouponDurations?: string[];
+    /**
+     * When a subscription set to cancel (`cancel_at_period_end` or `cancel_at`) leaves MRR and
+     * churns: `at-cancellation`, when the cancellation is requested (Stripe's default:
+     * https://support.stripe.com/questions/impact-of-subscription-cancellations-on-monthly-recurring-revenue-mrr-in-billing),
+     * or `at-period-end`, when it ends. Default: `at-cancellation`.
+     */
+    cancellationChurn?: string;
+    /**
      * Keep a compacted copy of the lake for the views: an Apache Iceberg table (Parquet, partitioned
      * by event type and month) that a Step Functions workflow fills daily with Athena `MERGE INTO`,
      * so a metric query reads a few large files plus the last days' raw objects instead of one

@@ -42,6 +42,8 @@ export const PIPELINE_OUTPUTS = everyOutput([
     "athenaWorkgroupName",
     "quicksightDataSetArns",
     "dataSetArn",
+    "dashboardUrl",
+    "dashboardArn",
     "eventArchiveArn",
     "alarmTopicArn",
 ]);
@@ -55,8 +57,8 @@ export function pipelineOutputs(pipeline: StripeAnalyticsPipeline): PipelineOutp
  * Stripe events into an S3 analytics lake on AWS:
  * Stripe webhook → Lambda function URL (signature check) → EventBridge bus → rule → Step Functions
  * → S3 PutObject (one JSON object per event id) → Glue table, views and saved queries in Athena
- * → QuickSight datasets. With `ingestion: "eventbridge"`, Stripe's event destination delivers to a
- * partner event bus instead of the first two steps.
+ * → QuickSight datasets, analysis and dashboard. With `ingestion: "eventbridge"`, Stripe's event
+ * destination delivers to a partner event bus instead of the first two steps.
  *
  * Children are named `${name}-<role>` and parented to this component; validation of the
  * arguments happens in the constructor, so bad configuration fails `pulumi preview`.
@@ -94,6 +96,10 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
     public readonly quicksightDataSetArns!: pulumi.Output<string[]>;
     /** ARN of the opt-in S3-manifest QuickSight dataset; undefined unless `quicksightManifestDataSet` is set. */
     public readonly dataSetArn!: pulumi.Output<string | undefined>;
+    /** Console address of the QuickSight dashboard (docs/dashboard.md); undefined without `quicksightPrincipalArn`. */
+    public readonly dashboardUrl!: pulumi.Output<string | undefined>;
+    /** ARN of the QuickSight dashboard; undefined without `quicksightPrincipalArn`. */
+    public readonly dashboardArn!: pulumi.Output<string | undefined>;
     /** EventBridge archive of the bus, the source of `npm run replay`. */
     public readonly eventArchiveArn!: pulumi.Output<string>;
     /** SNS topic the alarms notify: created (`createAlarmTopic`) or given (`alarmTopicArn`); undefined when neither. */
@@ -141,6 +147,8 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
             athenaWorkgroupName: analytics.athena ? analytics.athena.workgroup.name : pulumi.output(undefined),
             quicksightDataSetArns: pulumi.all(analytics.dataSets.map((d) => d.arn)),
             dataSetArn: analytics.manifest ? analytics.manifest.dataSet.arn : pulumi.output(undefined),
+            dashboardUrl: analytics.dashboard ? analytics.dashboard.url : pulumi.output(undefined),
+            dashboardArn: analytics.dashboard ? analytics.dashboard.arn : pulumi.output(undefined),
             eventArchiveArn: routing.archive.arn,
             alarmTopicArn: monitoring.alarmTopicArn,
         };

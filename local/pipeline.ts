@@ -16,7 +16,7 @@ import { IngestionMode } from "../components/ingestion/settings";
 import { PipelineSettings } from "../components/settings";
 import { buildEventPattern, EVENT_SOURCE, StripeEventPattern } from "../components/routing/eventPattern";
 import { createReceiver, MAX_STATE_INPUT_BYTES, ReceiverResponse } from "../components/receiver/handler";
-import { stripeEventProblem } from "../components/receiver/verify";
+import { stripeEventRejection } from "../components/receiver/verify";
 import { removeTemporaryFiles } from "../lib/atomicWrite";
 import { EventBridgeEvent, LOCAL_PARTNER_SOURCE, toPartnerEvent } from "../lib/eventBridge";
 import { journalFolder } from "../lib/journal";
@@ -175,10 +175,11 @@ export class LocalPipeline {
         } catch {
             event = undefined;
         }
-        const problem = event === undefined ? "the body is not JSON" : stripeEventProblem(event);
+        // The receiver's own rules, so both modes refuse what the lake could not hold.
+        const problem = event === undefined ? "not a Stripe event: the body is not JSON" : stripeEventRejection(event)?.message;
         if (problem !== undefined) {
-            this.record({ outcome: "rejected", detail: `400 not a Stripe event: ${problem}` });
-            return answer(400, { error: `not a Stripe event: ${problem}` });
+            this.record({ outcome: "rejected", detail: `400 ${problem}` });
+            return answer(400, { error: problem });
         }
         const stripeEvent = event as { id: string; type: string };
         try {

@@ -6,6 +6,7 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
+import type { Routes } from "../report/live";
 import { LocalPipeline } from "./pipeline";
 
 /** Largest request body a function URL accepts. */
@@ -45,9 +46,13 @@ export function toFunctionUrlEvent(request: http.IncomingMessage, body: Buffer):
     };
 }
 
-/** Starts the server; resolves once it listens, rejects with the listen error (e.g. EADDRINUSE). */
-export function startServer(pipeline: LocalPipeline, port: number, host = "127.0.0.1"): Promise<http.Server & { port: number }> {
-    const server = http.createServer((request, response) => {
+/**
+ * Starts the server; resolves once it listens, rejects with the listen error (e.g. EADDRINUSE).
+ * `routes` answers the requests it knows (the live dashboard) before the receiver sees them.
+ */
+export function startServer(pipeline: LocalPipeline, port: number, host = "127.0.0.1", routes?: Routes): Promise<http.Server & { port: number }> {
+    const server = http.createServer(async (request, response) => {
+        if (routes && (await routes(request, response))) return;
         const chunks: Buffer[] = [];
         let size = 0;
         let tooLarge = false;

@@ -11,6 +11,7 @@ import { DEAD_LETTER_OPTION, LAKE_OPTION } from "../lib/lakeStore";
 import { LOCAL_PARTNER_SOURCE } from "../lib/eventBridge";
 import { JobRun, startPeriodicJob } from "../lib/periodicJob";
 import { INGESTION_OPTION, loadStackConfig, STACK_OPTION, withIngestion } from "../lib/stackConfig";
+import { liveDashboard } from "../report/live";
 import { LocalPipeline, OutcomeRecord } from "./pipeline";
 import { stopServer, startServer } from "./server";
 
@@ -118,7 +119,8 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
             signingSecrets: [secret].filter(Boolean),
             onOutcome: (record) => print(formatOutcome(record, ++events, shownLake)),
         });
-        const server = await startServer(pipeline, port).catch((error: NodeJS.ErrnoException) => {
+        const dashboard = liveDashboard({ lakeDir, lakePrefix: config.settings.lakePrefix, metricSettings: config.settings.metricSettings });
+        const server = await startServer(pipeline, port, "127.0.0.1", dashboard).catch((error: NodeJS.ErrnoException) => {
             throw new Error(error.code === "EADDRINUSE" ? `port ${port} is already in use; stop the other process or pass --port <n>` : `cannot listen on 127.0.0.1:${port}: ${error.message}`);
         });
         let resumed;
@@ -152,6 +154,7 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
             print(`stripe-analytics local pipeline, stack "${config.stack}" (${path.basename(config.file)})`);
             print(`  listening  ${url}`);
         }
+        print(`  dashboard  http://127.0.0.1:${server.port}/   (docs/dashboard.md)`);
         print(`  archives   ${types.join(", ")}`);
         print(`  lake       ${lakeDir}/${config.settings.lakePrefix}/   dead letters: ${pipeline.deadLetterQueue.dir}/`);
         print(`  journal    ${pipeline.journalDir}/`);

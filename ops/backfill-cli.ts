@@ -11,7 +11,7 @@ import { CliIo, defineCommand, integerFlag, parseTime, runMain, TIME_FORMS, Usag
 import { progressLine } from "../lib/progress";
 import { loadStackConfig, STACK_OPTION } from "../lib/stackConfig";
 import { deployedValue, stackOutputsReader } from "../lib/stackOutputs";
-import { BackfillSource, EVENTS_RETENTION_DAYS, eventSources, fileCheckpoint, OBJECT_KINDS, ObjectKind, objectSources, runBackfill } from "./backfill";
+import { BackfillSource, EVENTS_RETENTION_DAYS, eventSources, fileCheckpoint, LIFECYCLE_KINDS, OBJECT_KINDS, ObjectKind, objectSources, runBackfill } from "./backfill";
 import { directoryLake, LakeWriter, s3Lake } from "./lake";
 
 export const backfillCommand = defineCommand({
@@ -105,7 +105,7 @@ export async function main(argv: string[], io: CliIo, clients: BackfillClients =
         if (!kinds && now.getTime() - since.getTime() > EVENTS_RETENTION_DAYS * 86400_000) {
             io.stderr.write(
                 `Note: Stripe keeps events for ${EVENTS_RETENTION_DAYS} days, so nothing older than ${new Date(now.getTime() - EVENTS_RETENTION_DAYS * 86400_000).toISOString().slice(0, 10)} comes back. ` +
-                    `For older history run with --objects ${OBJECT_KINDS.join(",")} --until <the first day the lake has>.\n`,
+                    `For older history run with --objects ${LIFECYCLE_KINDS.join(",")} --until <the first day the lake has>.\n`,
             );
         }
         io.stdout.write(`Backfilling ${kinds ? kinds.join(", ") : `${types.length} event types`} since ${since.toISOString()} into ${lake.location}/${lakePrefix} (checkpoint ${checkpoint.location})\n`);

@@ -68,9 +68,15 @@ export function eventSources(stripe: Pick<Stripe, "events">, eventTypes: readonl
     }));
 }
 
-/** Objects that can be listed for history older than the events Stripe keeps. */
-export const OBJECT_KINDS = ["subscriptions", "payment_intents", "checkout_sessions"] as const;
+/**
+ * Objects that can be listed for history older than the events Stripe keeps. Coupons and discounts
+ * are what MRR needs to be net of discounts (docs/metrics.md); Stripe has no list of discounts, so
+ * `discounts` lists subscriptions with their discounts (and their items') expanded.
+ */
+export const OBJECT_KINDS = ["subscriptions", "payment_intents", "checkout_sessions", "coupons", "discounts"] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
+/** The kinds whose objects stand for the lifecycle events of the metrics; the backfill's note suggests them. */
+export const LIFECYCLE_KINDS: readonly ObjectKind[] = ["subscriptions", "payment_intents", "checkout_sessions"];
 
 /**
  * The events a listed object stands for, with the object's current state as `data.object` and the
@@ -78,12 +84,12 @@ export type ObjectKind = (typeof OBJECT_KINDS)[number];
  * re-running finds them there; `listed: true` tells them apart from events Stripe sent.
  */
 export function listedEvents(kind: ObjectKind, object: Listed & Record<string, unknown>, apiVersion: string): EventDocument[] {
-    const event = (type: string, created: number) => ({
-        id: `evt_listed_${object.id}_${type.slice(type.lastIndexOf(".") + 1)}`,
+    const event = (type: string, created: number, of: { id: string } & Record<string, unknown> = object) => ({
+        id: `evt_listed_${of.id}_${type.slice(type.lastIndexOf(".") + 1)}`,
         object: "event",
         api_version: apiVersion,
         created,
-        data: { object },
+        data: { object: of },
         livemode: object.livemode === true,
         pending_webhooks: 0,
         request: { id: null, idempotency_key: null },
@@ -112,16 +118,28 @@ export function listedEvents(kind: ObjectKind, object: Listed & Record<string, u
                 ...(expired === undefined ? [] : [event("checkout.session.expired", expired)]),
             ];
         }
+        case "coupons":
+            return [event("coupon.created", object.created)];
+        case "discounts": {
+            // The subscription's discounts and its items', as far as the listing expanded them (ids are left out).
+            type Discount = { id: string; start?: number } & Record<string, unknown>;
+            const expanded = (list: unknown) => (Array.isArray(list) ? list.filter((d): d is Discount => typeof d === "object" && d !== null && typeof (d as Discount).id === "string") : []);
+            const items = ((object.items as { data?: { discounts?: unknown }[] } | undefined)?.data ?? []).flatMap((item) => expanded(item.discounts));
+            return [...expanded(object.discounts), ...items].map((d) => event("customer.discount.created", typeof d.start === "number" ? d.start : object.created, d));
+        }
     }
 }
 
 /** The list endpoint of each object kind; subscriptions need `status: "all"` to include canceled ones. */
 /** `apiVersion` is the version the objects are listed with, recorded in each listed event. */
-export function objectSources(stripe: Pick<Stripe, "subscriptions" | "paymentIntents" | "checkout">, kinds: readonly ObjectKind[], apiVersion: string): BackfillSource[] {
+export function objectSources(stripe: Pick<Stripe, "subscriptions" | "paymentIntents" | "checkout" | "coupons">, kinds: readonly ObjectKind[], apiVersion: string): BackfillSource[] {
     const lists: Record<ObjectKind, ListPage> = {
         subscriptions: (params) => stripe.subscriptions.list({ ...params, status: "all" }),
         payment_intents: (params) => stripe.paymentIntents.list(params),
         checkout_sessions: (params) => stripe.checkout.sessions.list(params),
+        coupons: (params) => stripe.coupons.list(params),
+        // Four levels deep at most: https://docs.stripe.com/expand#lists
+        discounts: (params) => stripe.subscriptions.list({ ...params, status: "all", expand: ["data.discounts", "data.items.data.discounts"] }),
     };
     return kinds.map((kind) => ({
         label: kind,

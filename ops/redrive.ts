@@ -13,7 +13,7 @@
  */
 import { objectKey } from "../components/lake/layout";
 import { MAX_STATE_INPUT_BYTES } from "../components/receiver/handler";
-import { stripeEventProblem, type StripeEvent } from "../components/receiver/verify";
+import { stripeEventRejection, type StripeEvent } from "../components/receiver/verify";
 import { ARCHIVE_FAILED_ERROR, REWRITES_FIELD, WRITE_ERROR_FIELD } from "../components/workflow/archiveStep";
 import type { EventBridgeEvent } from "../lib/eventBridge";
 import type { LakeWriter } from "./lake";
@@ -63,7 +63,7 @@ async function storeDirectly(event: EventBridgeEvent, direct: DirectLake | undef
     if (direct === undefined) {
         return `${bytes} bytes, more than the ${MAX_STATE_INPUT_BYTES} Step Functions takes as input; run redrive with --bucket and --lake-prefix to write it straight to the lake`;
     }
-    const problem = stripeEventProblem(detail);
+    const problem = stripeEventRejection(detail)?.message;
     if (problem !== undefined) return `too big for the workflow, and its detail is not a Stripe event (${problem})`;
     try {
         await direct.lake.put(objectKey(direct.lakePrefix, detail), JSON.stringify(detail));

@@ -1,21 +1,19 @@
-/**
- * Display of amounts in minor units. Stripe counts every amount in the currency's smallest unit;
- * most currencies have two decimals, these have none or three.
- * https://docs.stripe.com/currencies#zero-decimal https://docs.stripe.com/currencies#three-decimal
- */
-const ZERO_DECIMAL = new Set(["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"]);
-const THREE_DECIMAL = new Set(["bhd", "jod", "kwd", "omr", "tnd"]);
+/** Display of amounts in minor units (components/analytics/dashboard.ts knows each currency's decimals). */
+import { currencyDecimals } from "../components/analytics/dashboard";
 
-export function currencyDecimals(currency: string): number {
-    const c = currency.toLowerCase();
-    return ZERO_DECIMAL.has(c) ? 0 : THREE_DECIMAL.has(c) ? 3 : 2;
-}
+export { currencyDecimals };
 
 /** `1234567` usd → `12,345.67 USD`. */
 export function formatAmount(minorUnits: number, currency: string): string {
     const decimals = currencyDecimals(currency);
-    const major = minorUnits / 10 ** decimals;
+    const major = Math.round(minorUnits) / 10 ** decimals;
     return `${major.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals })} ${currency.toUpperCase()}`;
+}
+
+/** `17213300` jpy → `17.2M JPY`: for value labels, where space is short. */
+export function formatCompactAmount(minorUnits: number, currency: string): string {
+    const major = Math.round(minorUnits) / 10 ** currencyDecimals(currency);
+    return `${major.toLocaleString("en-US", { notation: "compact", maximumFractionDigits: 1 })} ${currency.toUpperCase()}`;
 }
 
 export function formatPercent(ratio: number): string {

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DuckDBConnection, DuckDBInstance, DuckDBTypeId } from "@duckdb/node-api";
+import { DEFAULT_METRIC_SETTINGS, METRIC_SETTINGS_VIEW, MetricSettings, metricSettingsSql } from "../components/analytics/metricSettings";
 import { readSql, VIEWS } from "../components/analytics/sql";
 import { DEFAULT_LAKE_PREFIX } from "../components/lake/layout";
 import { duckdbType, Field, LAKE_COLUMNS, LAKE_PARTITION_KEYS } from "../components/analytics/schema";
@@ -17,6 +18,8 @@ export interface LakeDatabase {
     /** Event types with at least one event in the lake, sorted. */
     eventTypes: string[];
     eventCount: number;
+    /** The modes the loaded events are in: `[false]`, `[true]`, `[false, true]` or none. */
+    modes: boolean[];
     /** Where the events came from: every object of the lake, or the compacted layer plus the objects it lacks. */
     source: "raw" | "compacted";
     /** Event objects read from the lake folder (with a compacted layer, only its raw tail). */
@@ -24,8 +27,12 @@ export interface LakeDatabase {
     close(): void;
 }
 
-/** How long to wait for a compaction holding the layer. */
 export interface OpenLakeOptions {
+    /** The metric_settings relation the views read; Stripe's defaults when absent. */
+    metricSettings?: MetricSettings;
+    /** Keep live-mode events only (`--live-only`). */
+    liveOnly?: boolean;
+    /** How long to wait for a compaction holding the layer. */
     sleep?: (ms: number) => Promise<void>;
 }
 
@@ -138,14 +145,20 @@ export async function openLake(lakeDir: string, lakePrefix = DEFAULT_LAKE_PREFIX
     try {
         await connection.run(readSql("duckdb/compat.sql"));
         const { source, filesRead } = await loadRelations(connection, lakeDir, lakePrefix, options);
+        if (options.liveOnly) {
+            await connection.run(`DELETE FROM ${EVENTS_TABLE} WHERE NOT coalesce(livemode, false)`);
+        }
+        await connection.run(`CREATE VIEW ${METRIC_SETTINGS_VIEW} AS ${metricSettingsSql(options.metricSettings ?? DEFAULT_METRIC_SETTINGS)}`);
         for (const view of VIEWS) {
             await connection.run(`CREATE VIEW ${view.name} AS ${readSql(view.file)}`);
         }
         const types = await query(connection, `SELECT type, count(*) AS events FROM ${EVENTS_TABLE} GROUP BY type ORDER BY type`);
+        const modes = await query(connection, `SELECT DISTINCT coalesce(livemode, false) AS livemode FROM ${EVENTS_TABLE} ORDER BY livemode`);
         return {
             connection,
             eventTypes: types.map((t) => String(t.type)),
             eventCount: types.reduce((sum, t) => sum + Number(t.events), 0),
+            modes: modes.map((m) => m.livemode === true),
             source,
             filesRead,
             close: () => {

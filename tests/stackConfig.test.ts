@@ -88,6 +88,8 @@ describe("index.ts, the Pulumi program", function () {
             "athenaDatabaseName",
             "athenaWorkgroupName",
             "bucketName",
+            "dashboardArn",
+            "dashboardUrl",
             "dataSetArn",
             "deadLetterQueueUrl",
             "eventArchiveArn",

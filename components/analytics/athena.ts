@@ -4,15 +4,18 @@ import { secureBucket } from "../common/secureBucket";
 import { PartContext } from "../context";
 import { Storage } from "../storage";
 import { lakeLocation } from "../lake/layout";
-import { EVENTS_TABLE_FORMAT, eventsTableColumns, eventsTableParameters, glueDatabaseName, glueView } from "./glue";
 import { viewSql } from "../compaction/sql";
-import { configuredViews, EVENTS_TABLE, metric, readSql, ViewDefinition } from "./sql";
+import { EVENTS_TABLE_FORMAT, eventsTableColumns, eventsTableParameters, glueDatabaseName, GlueView, glueView, glueViewOf } from "./glue";
+import { METRIC_SETTINGS_VIEW, metricSettingsSql } from "./metricSettings";
+import { configuredViews, EVENTS_TABLE, METRIC_SETTINGS_COLUMNS_TYPED, metric, readSql, supplementaryQueries, ViewDefinition } from "./sql";
 
 export interface Athena {
     database: aws.glue.CatalogDatabase;
     eventsTable: aws.glue.CatalogTable;
     /** The views of the configured families, with their definitions. */
     views: { definition: ViewDefinition; table: aws.glue.CatalogTable }[];
+    /** The metric_settings view, when a configured view reads it. */
+    settingsView?: aws.glue.CatalogTable;
     workgroup: aws.athena.Workgroup;
     resultsBucket: aws.s3.Bucket;
 }
@@ -66,24 +69,40 @@ export function createAthena(ctx: PartContext, { storage }: { storage: Storage }
         },
         { parent },
     );
-    const views = configuredViews(settings.eventTypes.enabledEvents).map((definition) => {
-        const view = glueView(definition, databaseName, viewSql(definition, settings.compaction));
-        const table = new aws.glue.CatalogTable(
-            `${name}-view-${definition.role}`,
+    const viewTable = (role: string, tableName: string, description: string, view: GlueView, dependsOn: pulumi.Resource[]) =>
+        new aws.glue.CatalogTable(
+            `${name}-view-${role}`,
             {
                 databaseName: database.name,
-                name: definition.name,
-                description: `Stripe ${definition.title}, one row per event (README "Analytics")`,
+                name: tableName,
+                description,
                 tableType: view.tableType,
                 parameters: view.parameters,
                 viewOriginalText: view.viewOriginalText,
                 viewExpandedText: view.viewExpandedText,
                 storageDescriptor: view.storageDescriptor,
             },
-            { parent, dependsOn: [eventsTable] },
+            { parent, dependsOn },
         );
-        return { definition, table };
-    });
+    const configured = configuredViews(settings.eventTypes.enabledEvents);
+    // The metric views' choices (discounts, cancellation timing) as a one-row view of the arguments.
+    const settingsView = configured.some((v) => v.readsSettings)
+        ? viewTable(
+              "metric-settings",
+              METRIC_SETTINGS_VIEW,
+              "The metric settings of this stack (mrrCouponDurations, cancellationChurn), one row (docs/metrics.md)",
+              glueViewOf(metricSettingsSql(settings.metricSettings), METRIC_SETTINGS_COLUMNS_TYPED, databaseName),
+              [],
+          )
+        : undefined;
+    const views: Athena["views"] = [];
+    for (const definition of configured) {
+        // Views read the lake table and the views before them (the metric views read subscriptions).
+        const before = [eventsTable, ...views.map((v) => v.table), ...(definition.readsSettings && settingsView ? [settingsView] : [])];
+        const description = definition.readsSettings ? `Stripe ${definition.title} (docs/metrics.md)` : `Stripe ${definition.title}, one row per event (README "Analytics")`;
+        const table = viewTable(definition.role, definition.name, description, glueView(definition, databaseName, viewSql(definition, settings.compaction)), before);
+        views.push({ definition, table });
+    }
 
     const resultsBucket = createResultsBucket(ctx);
     const workgroup = new aws.athena.Workgroup(
@@ -108,12 +127,13 @@ export function createAthena(ctx: PartContext, { storage }: { storage: Storage }
         },
         { parent },
     );
-    for (const m of settings.analyticsMetrics.map(metric)) {
+    const queries = [...settings.analyticsMetrics.map(metric), ...supplementaryQueries(settings.analyticsMetrics, settings.eventTypes.enabledEvents)];
+    for (const m of queries) {
         new aws.athena.NamedQuery(
             `${name}-query-${m.role}`,
             { name: m.title, description: `Stripe analytics (${name}): ${m.title}. README "Analytics" defines the figures.`, database: database.name, workgroup: workgroup.name, query: readSql(m.file) },
             { parent },
         );
     }
-    return { database, eventsTable, views, workgroup, resultsBucket };
+    return { database, eventsTable, views, settingsView, workgroup, resultsBucket };
 }

@@ -1,5 +1,5 @@
 import { lakeLocation, partitionPath } from "../lake/layout";
-import { hiveType, LAKE_COLUMNS, LAKE_PARTITION_KEYS, scalarSpelling } from "./schema";
+import { hiveType, LAKE_COLUMNS, LAKE_PARTITION_KEYS, scalarSpelling, ViewColumn } from "./schema";
 import { readSql, ViewDefinition } from "./sql";
 
 /**
@@ -105,13 +105,18 @@ export const VIEW_SERDE_INFO = { name: "-", serializationLibrary: "-" };
  * SQL over the compacted table (compaction/sql.ts).
  */
 export function glueView(view: ViewDefinition, database: string, originalSql: string = readSql(view.file)): GlueView {
+    return glueViewOf(originalSql, view.columns, database);
+}
+
+/** The same encoding for a view given as SQL text and columns (the generated metric_settings view). */
+export function glueViewOf(originalSql: string, viewColumns: readonly ViewColumn[], database: string): GlueView {
     const definition = {
         originalSql,
         catalog: "awsdatacatalog",
         schema: database,
-        columns: view.columns.map((c) => ({ name: c.name, type: scalarSpelling(c.type).presto })),
+        columns: viewColumns.map((c) => ({ name: c.name, type: scalarSpelling(c.type).presto })),
     };
-    const columns = view.columns.map((c) => ({ name: c.name, type: scalarSpelling(c.type).hive }));
+    const columns = viewColumns.map((c) => ({ name: c.name, type: scalarSpelling(c.type).hive }));
     return {
         tableType: "VIRTUAL_VIEW",
         parameters: { presto_view: "true", comment: "Presto View" },

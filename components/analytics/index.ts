@@ -5,8 +5,8 @@ import { PartContext } from "../context";
 import { Storage } from "../storage";
 import { Athena, createAthena } from "./athena";
 import { createManifestDataSet, ManifestDataSet } from "./manifest";
-import { createQuickSightDataSets } from "./quicksight";
-import { metricCaveats } from "./sql";
+import { createQuickSightDataSets, QuickSightDashboard } from "./quicksight";
+import { discountCaveats, metricCaveats } from "./sql";
 
 export { DATA_SET_OWNER_ACTIONS, DATA_SOURCE_OWNER_ACTIONS, refreshSchedule } from "./quicksight";
 export { QUICKSIGHT_MANIFEST_KEY } from "./manifest";
@@ -18,6 +18,8 @@ export interface Analytics {
     dataSets: aws.quicksight.DataSet[];
     /** The opt-in S3-manifest dataset. */
     manifest?: ManifestDataSet;
+    /** The QuickSight analysis and published dashboard, with the principal and subscription events. */
+    dashboard?: QuickSightDashboard;
     /** The compacted Iceberg table and its workflow; absent unless `compaction: true`. */
     compaction?: Compaction;
 }
@@ -33,14 +35,17 @@ export function createAnalytics(ctx: PartContext, { storage }: { storage: Storag
     const athena = settings.athena ? createAthena(ctx, { storage }) : undefined;
     const compaction = athena && settings.compaction ? createCompaction(ctx, { storage, athena }) : undefined;
     if (athena) {
-        for (const caveat of metricCaveats(settings.eventTypes.enabledEvents, settings.analyticsMetrics)) {
+        const types = settings.eventTypes.enabledEvents;
+        for (const caveat of [...metricCaveats(types, settings.analyticsMetrics), ...discountCaveats(types, settings.analyticsMetrics)]) {
             pulumi.log.warn(caveat, ctx.parent);
         }
     }
+    const quicksight = principalArn !== undefined && athena ? createQuickSightDataSets(ctx, principalArn, { storage, athena, compaction }) : undefined;
     return {
         athena,
-        dataSets: principalArn !== undefined && athena ? createQuickSightDataSets(ctx, principalArn, { storage, athena, compaction }).dataSets : [],
+        dataSets: quicksight?.dataSets ?? [],
         manifest: principalArn !== undefined && settings.quicksightManifestDataSet ? createManifestDataSet(ctx, principalArn, { storage }) : undefined,
+        dashboard: quicksight?.dashboard,
         compaction,
     };
 }

@@ -4,7 +4,9 @@ import { serviceRole } from "../common/serviceRole";
 import { PartContext, jsonFrom } from "../context";
 import { Storage } from "../storage";
 import { Athena, analyticsIdBase } from "./athena";
+import { METRIC_SETTINGS_VIEW } from "./metricSettings";
 import { quickSightAthenaPolicy } from "./policies";
+import { dashboardArn, dashboardTemplate, dashboardUrl, METRICS_DATA_SET, PAYMENTS_DATA_SET } from "./quicksightDashboard";
 import { scalarSpelling } from "./schema";
 import { RefreshInterval } from "./settings";
 import { EVENTS_TABLE } from "./sql";
@@ -55,8 +57,17 @@ export function refreshSchedule(interval: RefreshInterval, timeOfTheDay: string)
     };
 }
 
+export interface QuickSightDashboard {
+    /** The CloudFormation stack holding the analysis and the dashboard. */
+    stack: aws.cloudformation.Stack;
+    arn: pulumi.Output<string>;
+    url: pulumi.Output<string>;
+}
+
 export interface QuickSightDataSets {
     dataSets: aws.quicksight.DataSet[];
+    /** Over the metrics_by_month dataset: absent when it is (no subscription events archived). */
+    dashboard?: QuickSightDashboard;
 }
 
 /**
@@ -81,7 +92,12 @@ export function createQuickSightDataSets(
                     workgroupArn,
                     glueDatabaseArn,
                     // With compaction the views read the compacted and tail tables instead of the lake table.
-                    tableNames: [EVENTS_TABLE, ...(compaction ? [COMPACTED_TABLE, TAIL_TABLE] : []), ...athena.views.map((v) => v.definition.name)],
+                    tableNames: [
+                        EVENTS_TABLE,
+                        ...(compaction ? [COMPACTED_TABLE, TAIL_TABLE] : []),
+                        ...athena.views.map((v) => v.definition.name),
+                        ...(athena.settingsView ? [METRIC_SETTINGS_VIEW] : []),
+                    ],
                     bucketArn,
                     lakePrefix: settings.lakePrefix,
                     resultsBucketArn,
@@ -103,7 +119,8 @@ export function createQuickSightDataSets(
         },
         { parent, dependsOn: [rolePolicy] },
     );
-    const dataSets = athena.views.map(({ definition, table }) => {
+    const byView = new Map<string, aws.quicksight.DataSet>();
+    const dataSets = athena.views.filter(({ definition }) => definition.dataSet !== false).map(({ definition, table }) => {
         const dataSet = new aws.quicksight.DataSet(
             `${name}-quicksight-${definition.role}-dataset`,
             {
@@ -138,7 +155,43 @@ export function createQuickSightDataSets(
             },
             { parent },
         );
+        byView.set(definition.name, dataSet);
         return dataSet;
     });
-    return { dataSets };
+    const metrics = byView.get(METRICS_DATA_SET);
+    const payments = byView.get(PAYMENTS_DATA_SET);
+    return { dataSets, dashboard: metrics && createDashboard(ctx, principalArn, dataSource, metrics, payments) };
+}
+
+/**
+ * The analysis and the published dashboard (quicksightDashboard.ts), owned by the principal, in a
+ * CloudFormation stack: @pulumi/aws's quicksight.Analysis and Dashboard take no `definition`
+ * (docs/dashboard.md). The region is the data source's, which is where QuickSight runs.
+ */
+function createDashboard(
+    ctx: PartContext,
+    principalArn: pulumi.Input<string>,
+    dataSource: aws.quicksight.DataSource,
+    metrics: aws.quicksight.DataSet,
+    payments: aws.quicksight.DataSet | undefined,
+): QuickSightDashboard {
+    const { name, settings, parent } = ctx;
+    const id = `${analyticsIdBase(name)}-metrics`;
+    const stack = new aws.cloudformation.Stack(
+        `${name}-quicksight-dashboard`,
+        {
+            name: id,
+            templateBody: jsonFrom([ctx.accountId, principalArn, metrics.arn, payments?.arn], (accountId, principal, metricsDataSetArn, paymentsDataSetArn) =>
+                dashboardTemplate({ accountId, principalArn: principal, id, name: `Stripe metrics (${analyticsIdBase(name)})`, metricsDataSetArn, paymentsDataSetArn }),
+            ),
+            tags: settings.tags,
+        },
+        { parent },
+    );
+    const region = dataSource.arn.apply((arn) => arn.split(":")[3]);
+    return {
+        stack,
+        arn: pulumi.all([ctx.partition, region, ctx.accountId]).apply(([partition, r, accountId]) => dashboardArn(partition, r, accountId, id)),
+        url: region.apply((r) => dashboardUrl(r, id)),
+    };
 }

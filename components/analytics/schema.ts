@@ -6,7 +6,7 @@
  */
 import { PARTITION_KEYS } from "../lake/layout";
 
-export type ScalarType = "string" | "bigint" | "double" | "boolean" | "timestamp";
+export type ScalarType = "string" | "bigint" | "double" | "boolean" | "timestamp" | "date";
 export type ColumnType = ScalarType | { struct: Field[] } | { array: ColumnType } | { map: [ScalarType, ScalarType] };
 
 export interface Field {
@@ -41,6 +41,7 @@ const SCALARS: Record<ScalarType, ScalarSpelling> = {
     boolean: { hive: "boolean", presto: "boolean", duckdb: "BOOLEAN", quicksight: "BIT" },
     // Athena's `timestamp` is timestamp(3); a view column declared `timestamp` accepts it.
     timestamp: { hive: "timestamp", presto: "timestamp", duckdb: "TIMESTAMP", quicksight: "DATETIME" },
+    date: { hive: "date", presto: "date", duckdb: "DATE", quicksight: "DATETIME" },
 };
 
 export function scalarSpelling(type: ScalarType): ScalarSpelling {
@@ -99,6 +100,7 @@ export const STRIPE_OBJECT_TYPE = struct({
         },
     }),
     cancel_at_period_end: "boolean",
+    cancel_at: "bigint",
     canceled_at: "bigint",
     ended_at: "bigint",
     start_date: "bigint",
@@ -123,6 +125,22 @@ export const STRIPE_OBJECT_TYPE = struct({
     period_start: "bigint",
     period_end: "bigint",
     parent: struct({ subscription_details: struct({ subscription: "string" }) }),
+    // Discounts (customer.discount.*): since API version 2025-09-30 the coupon is an id under
+    // `source`; earlier versions embed the whole coupon as `coupon`. https://docs.stripe.com/api/discounts/object
+    subscription_item: "string",
+    source: struct({ type: "string", coupon: "string" }),
+    coupon: struct({ id: "string", percent_off: "double", amount_off: "bigint", currency: "string", duration: "string" }),
+    start: "bigint",
+    end: "bigint",
+    // Coupons (coupon.*); `percent_off` may have decimals. https://docs.stripe.com/api/coupons/object
+    percent_off: "double",
+    amount_off: "bigint",
+    duration: "string",
+    duration_in_months: "bigint",
+    // Charges (charge.*): `amount_refunded` is the running total of refunds. https://docs.stripe.com/api/charges/object
+    amount_captured: "bigint",
+    amount_refunded: "bigint",
+    refunded: "boolean",
 });
 
 /**
@@ -135,6 +153,9 @@ export const LAKE_COLUMNS: Field[] = [
     { name: "api_version", type: "string" },
     { name: "created", type: "bigint" },
     { name: "livemode", type: "boolean" },
+    // The connected account an event happened on, for a Connect platform's endpoint; absent otherwise.
+    // https://docs.stripe.com/connect/webhooks
+    { name: "account", type: "string" },
     { name: "data", type: struct({ object: STRIPE_OBJECT_TYPE }) },
 ];
 

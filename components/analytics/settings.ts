@@ -7,6 +7,7 @@ import type { StripeAnalyticsPipelineArgs } from "../args";
 import { ConfigChecks, integerIn } from "../common/checks";
 import { PipelineConfigError } from "../errors";
 import type { EventTypeSelection } from "../events/eventTypes";
+import { CANCELLATION_CHURN, CancellationChurn, COUPON_DURATIONS, CouponDuration, DEFAULT_METRIC_SETTINGS, MetricSettings } from "./metricSettings";
 import { availableMetrics, METRIC_NAMES, MetricName, missingEventTypes } from "./sql";
 
 /**
@@ -21,6 +22,8 @@ export interface AnalyticsSettings {
     analyticsMetrics: MetricName[];
     analyticsStartDate: string;
     athenaResultsExpirationDays: number;
+    /** What the metric_settings view holds: discounts deducted from MRR, cancellation timing. */
+    metricSettings: MetricSettings;
     /** Owner of the QuickSight data sources and datasets; no QuickSight when undefined. */
     quicksightPrincipalArn?: pulumi.Input<string>;
     quicksightManifestDataSet: boolean;
@@ -67,6 +70,26 @@ function resolveStartDate(value: string): string {
         throw new PipelineConfigError("analyticsStartDate", value, "must be a date written YYYY-MM-DD", `use the first day of your events, e.g. "2025-01-01"`);
     }
     return value;
+}
+
+function resolveCouponDurations(value: string[] | undefined): CouponDuration[] {
+    if (value === undefined) return DEFAULT_METRIC_SETTINGS.mrrCouponDurations;
+    if (!Array.isArray(value)) {
+        throw new PipelineConfigError("mrrCouponDurations", value, "must be a list of coupon durations", `write it as a YAML list, e.g. pulumi config set --path 'stripe-analytics:mrrCouponDurations[0]' forever`);
+    }
+    value.forEach((duration, i) => {
+        if (!(COUPON_DURATIONS as readonly string[]).includes(duration)) {
+            throw new PipelineConfigError(`mrrCouponDurations[${i}]`, duration, `not a coupon duration`, `use ${COUPON_DURATIONS.join(", ")}, or an empty list for MRR at list prices (docs/metrics.md)`);
+        }
+    });
+    return COUPON_DURATIONS.filter((d) => value.includes(d));
+}
+
+function resolveCancellationChurn(value: string): CancellationChurn {
+    if (!(CANCELLATION_CHURN as readonly string[]).includes(value)) {
+        throw new PipelineConfigError("cancellationChurn", value, `must be one of ${CANCELLATION_CHURN.join(", ")}`, `set "at-cancellation" (Stripe's default) or "at-period-end" (docs/metrics.md)`);
+    }
+    return value as CancellationChurn;
 }
 
 /** A plain principal must be a QuickSight user or group ARN; an Output is only known once deployed. */
@@ -124,10 +147,14 @@ export function resolveAnalyticsSettings(args: StripeAnalyticsPipelineArgs, chec
     const rest = checks.fields({
         analyticsStartDate: () => resolveStartDate(args.analyticsStartDate ?? "2025-01-01"),
         athenaResultsExpirationDays: () => integerIn("athenaResultsExpirationDays", args.athenaResultsExpirationDays, 1, 3650, "days", "7") ?? 7,
+        mrrCouponDurations: () => resolveCouponDurations(args.mrrCouponDurations),
+        cancellationChurn: () => resolveCancellationChurn(args.cancellationChurn ?? DEFAULT_METRIC_SETTINGS.cancellationChurn),
         quicksightPrincipalArn: () => resolvePrincipal(args.quicksightPrincipalArn),
         quicksightManifestDataSet: () => resolveManifestDataSet(args, athena),
         quicksightRefreshInterval: () => resolveRefreshInterval(args.quicksightRefreshInterval ?? "DAILY"),
         quicksightRefreshTime: () => resolveRefreshTime(args.quicksightRefreshTime ?? "03:00"),
     });
-    return metrics && rest && { athena, ...metrics, ...rest };
+    if (!metrics || !rest) return undefined;
+    const { mrrCouponDurations, cancellationChurn, ...others } = rest;
+    return { athena, ...metrics, ...others, metricSettings: { mrrCouponDurations, cancellationChurn } };
 }

@@ -129,7 +129,12 @@ export function viewOverLakeEvents(view: ViewDefinition): string {
     return sql.replace(LAKE_RELATION, (_, keyword: string, space: string) => `${keyword}${space}${lakeEvents}`);
 }
 
-/** The SQL a family view is deployed (and run locally) with. */
+/** Whether a view reads the lake table itself; one over other views only (mrr_movements) does not. */
+export function readsLakeTable(view: ViewDefinition): boolean {
+    return readSql(view.file).search(LAKE_RELATION) >= 0;
+}
+
+/** The SQL a view is deployed (and run locally) with; one over other views reads the compacted events through them, unchanged. */
 export function viewSql(view: ViewDefinition, compaction: boolean): string {
-    return compaction ? viewOverLakeEvents(view) : readSql(view.file);
+    return compaction && readsLakeTable(view) ? viewOverLakeEvents(view) : readSql(view.file);
 }

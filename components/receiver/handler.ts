@@ -4,14 +4,15 @@
  * when it is too big for the state machine. Every request ends in one JSON log line.
  *
  * `createReceiver` uses no AWS SDK: it gets `publish` and `archiveOversize` as functions, so tests
- * and the local pipeline run the same code as Lambda. `handler` wires it to the AWS SDK.
+ * and the local pipeline run the same code as Lambda. `handler` wires it to the AWS SDK's
+ * EventBridge client, to its S3 client once an oversize event needs it, and reads the signing
+ * secret with one signed request (secrets.ts): only what every request needs is loaded up front.
  */
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsResponse } from "@aws-sdk/client-eventbridge";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { DEFAULT_LAKE_PREFIX, objectKey } from "../lake/layout";
 import { EVENT_SOURCE, matchesEventPattern } from "../routing/eventPattern";
+import { getSecretString } from "./secrets";
 import { DEFAULT_TOLERANCE_SECONDS, WebhookVerifier, type Verified } from "./verify";
 
 /** Environment variables the component sets on the function; the handler reads nothing else. */
@@ -120,17 +121,28 @@ const ENVELOPE_SAMPLE = {
 const ENVELOPE_MARGIN_BYTES = 256;
 
 /**
- * Upper bound of the state machine input for an event whose raw body is `detailBytes` long.
- *
- * `Detail` is published as received (Stripe pretty-prints it) and EventBridge re-serialises the
- * envelope, which can only drop that whitespace, so the raw size bounds the size of `detail` in
- * the input. Anything that fits also fits EventBridge's own entry limit (Time's 14 bytes + Source +
- * DetailType + Detail, https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html:
- * 256 KB until January 2026, 1 MB since), so the state machine, not the bus, sets the threshold.
+ * Room for what the workflow's tasks put around the event they embed: the object key (at most
+ * 1,024 bytes), the bucket name (63), the queue URL, the execution ARN (256) and the field names.
  */
-export function stateInputBytes(detailBytes: number, detailType: string, source: string): number {
-    const envelope = Buffer.byteLength(JSON.stringify({ ...ENVELOPE_SAMPLE, "detail-type": detailType, source })) - "null".length;
-    return envelope + ENVELOPE_MARGIN_BYTES + detailBytes;
+const TASK_PARAMETERS_MARGIN_BYTES = 2048;
+
+/**
+ * Upper bound of every payload Step Functions builds from an event whose `detail` takes at most
+ * `escapedDetailBytes` there (Verified.escapedBytes, which counts non-ASCII text escaped and the
+ * event embedded as a JSON string). The quota covers the execution input (the EventBridge event:
+ * the envelope below plus `detail`) and each task's input after Parameters processing, such as the
+ * park step's MessageBody, which embeds the whole event as a string and so at most doubles the
+ * envelope. A task input over the quota fails with States.DataLimitExceeded, which no Catch takes
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html): the event
+ * would be neither stored nor parked, so the bound covers the worst of them.
+ *
+ * Anything under it also fits EventBridge's own entry limit (Time's 14 bytes + Source + DetailType
+ * + Detail, https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html: 256 KB
+ * until January 2026, 1 MB since), so the state machine, not the bus, sets the threshold.
+ */
+export function stateInputBytes(escapedDetailBytes: number, detailType: string, source: string): number {
+    const envelope = Buffer.byteLength(JSON.stringify({ ...ENVELOPE_SAMPLE, "detail-type": detailType, source })) - "null".length + ENVELOPE_MARGIN_BYTES;
+    return 2 * envelope + TASK_PARAMETERS_MARGIN_BYTES + escapedDetailBytes;
 }
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -178,12 +190,12 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     const reload = options.reloadSigningSecrets && secretReloader(options.reloadSigningSecrets, options.secretReloadIntervalSeconds ?? 60, now, tolerance);
     let verifier = new WebhookVerifier(options.signingSecrets, tolerance);
 
-    async function accept({ event, detail, bytes }: Verified): Promise<Outcome> {
+    async function accept({ event, detail, bytes, escapedBytes }: Verified): Promise<Outcome> {
         const about = { eventId: event.id, eventType: event.type, bytes };
         const failed = (code: string, message: string, error: string): Outcome =>
             respond(500, { error: `${message}; Stripe will retry` }, { level: "error", outcome: "failed", status: 500, code, ...about, error });
 
-        if (stateInputBytes(bytes, event.type, source) > MAX_STATE_INPUT_BYTES) {
+        if (stateInputBytes(escapedBytes, event.type, source) > MAX_STATE_INPUT_BYTES) {
             if (options.eventPattern && !matchesEventPattern(options.eventPattern, { source, "detail-type": event.type, detail: event })) {
                 return respond(200, { received: event.id }, { level: "info", outcome: "ignored", status: 200, ...about });
             }
@@ -286,19 +298,27 @@ function readEnvironment(): Record<keyof typeof RECEIVER_ENV, string> {
 
 async function initialise(): Promise<Receiver> {
     const env = readEnvironment();
-    const secretsManager = new SecretsManagerClient({});
     const eventBridge = new EventBridgeClient({});
-    const s3 = new S3Client({});
-    const readSecrets = async (): Promise<string[]> => {
-        const secret = await secretsManager.send(new GetSecretValueCommand({ SecretId: env.signingSecretArn }));
-        return parseSigningSecrets(secret.SecretString ?? "");
-    };
+    let putObject: ((key: string, body: string) => Promise<unknown>) | undefined;
+    const readSecrets = async (): Promise<string[]> => parseSigningSecrets(await getSecretString(env.signingSecretArn));
     return createReceiver({
         signingSecrets: await readSecrets(),
         reloadSigningSecrets: readSecrets,
         publish: (entries) => eventBridge.send(new PutEventsCommand({ Entries: entries })),
         archiveOversize: async (key, body) => {
-            await s3.send(new PutObjectCommand({ Bucket: env.lakeBucket, Key: key, Body: body, ContentType: "application/json" }));
+            // Only oversize events need S3, and its client took a third of the cold start: it is loaded for the first of them.
+            if (!putObject) {
+                const { PutObjectCommand, S3Client } = require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3");
+                const s3 = new S3Client({});
+                // Written once, as the workflow writes: an oversize event already in the lake is not written again.
+                putObject = (Key, Body) => s3.send(new PutObjectCommand({ Bucket: env.lakeBucket, Key, Body, ContentType: "application/json", IfNoneMatch: "*" }));
+            }
+            try {
+                await putObject(key, body);
+            } catch (error) {
+                // 412: a redelivery of an event the lake has, which is success. A 409 (a concurrent write) answers 500 and Stripe retries.
+                if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 412) throw error;
+            }
         },
         eventBusName: env.eventBusName,
         source: env.eventSource,
@@ -310,7 +330,7 @@ async function initialise(): Promise<Receiver> {
 let receiver: Promise<Receiver> | undefined;
 
 /**
- * Lambda entry point. The clients and the signing secrets are loaded once per cold start; a start
+ * Lambda entry point. The EventBridge client and the signing secrets are loaded once per cold start; a start
  * that fails (secret not readable yet, bad configuration) answers 500, so Stripe retries, and the
  * next invocation starts again instead of reusing the failure.
  */

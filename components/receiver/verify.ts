@@ -8,7 +8,7 @@
  * with an old and a new secret during a rotation.
  */
 import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from "node:crypto";
-import { EVENT_ID_PATTERN, EVENT_TYPE_PATTERN } from "../lake/layout";
+import { EVENT_ID_PATTERN, EVENT_TYPE_PATTERN, MAX_EVENT_ID_LENGTH, MAX_EVENT_TYPE_LENGTH } from "../lake/layout";
 
 /** Stripe's own default tolerance between the signature timestamp and now. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -21,6 +21,27 @@ export const DEFAULT_TOLERANCE_SECONDS = 300;
  * local pipeline) and keeps the limit explicit.
  */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+/**
+ * Longest `Stripe-Signature` header parsed. Real ones are `t=` and a timestamp followed by a
+ * handful of `,v1=<64 hex>` (one per signing secret, two while a secret is rolled, a `v0` in test
+ * mode): about 220 characters. 1,024 holds 14 signatures; anything longer is refused before any
+ * of it is read, since the header is unauthenticated.
+ */
+export const MAX_SIGNATURE_HEADER_LENGTH = 1024;
+
+/**
+ * Deepest nesting of arrays and objects accepted in a body. Stripe's events are far shallower:
+ * the deepest resource in Stripe's own API fixtures (stripe/openapi, openapi/fixtures3.json: an
+ * invoice) nests 9 levels, 11 inside an event. After the 200 the event must survive every JSON
+ * reader and writer on its way: EventBridge's PutEvents processes at most 1,000 levels
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html); Jackson, if
+ * Step Functions reads and writes with its default constraints (unverified), stops at 1,000
+ * (https://github.com/FasterXML/jackson-core/wiki/StreamReadConstraints); the local twin's
+ * aws-local-stepfunctions ran out of stack between 3,000 and 4,000 levels. 64 is almost six
+ * times Stripe's depth and more than fifteen times below the lowest of those.
+ */
+export const MAX_JSON_DEPTH = 64;
 
 /** Last second of year 9999: beyond it the lake's `dt=YYYY-MM-DD` partition stops being a date. */
 const MAX_CREATED = 253402300799;
@@ -49,6 +70,8 @@ export interface Verified {
     detail: string;
     /** UTF-8 size of `detail`, the raw body's size. */
     bytes: number;
+    /** The most bytes `detail` can take inside Step Functions: see `escapedJsonBytes`. */
+    escapedBytes: number;
 }
 
 /** Why a request was refused; `message` is fixed text, never the payload, a header or a secret. */
@@ -65,7 +88,10 @@ export interface Rejected {
         | "future_timestamp"
         | "signature_mismatch"
         | "body_not_json"
-        | "not_a_stripe_event";
+        | "body_too_deep"
+        | "not_a_stripe_event"
+        | "event_id_too_long"
+        | "event_type_too_long";
     message: string;
 }
 
@@ -114,19 +140,23 @@ function decodeDigest(hex: string): Uint8Array | undefined {
 /**
  * Parses `t=...,v1=...[,v1=...]` as Stripe's own parser does (pairs split on ",", key and value on
  * the first "="), ignoring other schemes (`v0`) and `v1` values that cannot be a SHA-256 hex
- * digest. Undefined when there is no usable timestamp or no usable `v1`, or when the header carries
+ * digest. Undefined when there is no usable timestamp or no usable `v1`, when the header carries
  * two different timestamps (a function URL joins repeated headers with commas, and which one was
- * signed would then be a guess).
+ * signed would then be a guess), or when it is longer than MAX_SIGNATURE_HEADER_LENGTH.
  */
 export function parseSignatureHeader(header: string): ParsedSignatureHeader | undefined {
+    if (header.length > MAX_SIGNATURE_HEADER_LENGTH) return undefined;
     let timestamp: string | undefined;
     const signatures: Uint8Array[] = [];
-    // An indexOf walk rather than split/map: this runs on every request, and allocates less.
+    // An indexOf walk rather than split/map: this runs on every request, and allocates less. Each
+    // pair is read once: its "=" is looked for within the pair only, as an indexOf over the rest of
+    // the header made a header of commas quadratic.
     for (let start = 0; start < header.length; ) {
         let end = header.indexOf(",", start);
         if (end < 0) end = header.length;
-        const eq = header.indexOf("=", start);
-        if (eq >= 0 && eq < end) {
+        let eq = start;
+        while (eq < end && header.charCodeAt(eq) !== 61 /* = */) eq++;
+        if (eq < end) {
             const key = header.slice(start, eq).trim();
             const value = header.slice(eq + 1, end).trim();
             if (key === "t") {
@@ -142,18 +172,72 @@ export function parseSignatureHeader(header: string): ParsedSignatureHeader | un
     return timestamp === undefined || signatures.length === 0 ? undefined : { timestamp: Number(timestamp), signatures };
 }
 
-/** The first way `value` falls short of a Stripe event, or undefined when it is one. */
-export function stripeEventProblem(value: unknown): string | undefined {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return "it is not a JSON object";
+/** The first way `value` falls short of a Stripe event the lake can hold, or undefined when it is one. */
+export function stripeEventRejection(value: unknown): Rejected | undefined {
+    const notAnEvent = (problem: string) => reject("not_a_stripe_event", `the request body is not a Stripe event: ${problem}`);
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return notAnEvent("it is not a JSON object");
     const e = value as Record<string, unknown>;
-    if (typeof e.id !== "string" || !EVENT_ID_PATTERN.test(e.id)) return "`id` is not an event id (evt_...)";
-    if (typeof e.type !== "string" || !EVENT_TYPE_PATTERN.test(e.type)) return "`type` is not an event type (such as invoice.paid)";
-    if (typeof e.created !== "number" || !Number.isInteger(e.created) || e.created < 0 || e.created > MAX_CREATED) return "`created` is not a unix timestamp";
+    if (typeof e.id !== "string" || !EVENT_ID_PATTERN.test(e.id)) return notAnEvent("`id` is not an event id (evt_...)");
+    if (e.id.length > MAX_EVENT_ID_LENGTH) return reject("event_id_too_long", `the event id is longer than ${MAX_EVENT_ID_LENGTH} characters, more than the lake's keys hold`);
+    if (typeof e.type !== "string" || !EVENT_TYPE_PATTERN.test(e.type)) return notAnEvent("`type` is not an event type (such as invoice.paid)");
+    if (e.type.length > MAX_EVENT_TYPE_LENGTH) {
+        return reject("event_type_too_long", `the event type is longer than ${MAX_EVENT_TYPE_LENGTH} characters, more than EventBridge and the lake take`);
+    }
+    if (typeof e.created !== "number" || !Number.isInteger(e.created) || e.created < 0 || e.created > MAX_CREATED) return notAnEvent("`created` is not a unix timestamp");
     const data = e.data as Record<string, unknown> | null | undefined;
     if (typeof data !== "object" || data === null || typeof data.object !== "object" || data.object === null || Array.isArray(data.object)) {
-        return "`data.object` is not an object";
+        return notAnEvent("`data.object` is not an object");
     }
     return undefined;
+}
+
+/**
+ * One pass over the UTF-8 bytes of a JSON text, without recursion or allocation: -1 as soon as
+ * arrays and objects nest deeper than `maxDepth` (brackets inside strings do not count), else what
+ * escaping the text once more as a JSON string adds: one byte per quote and per backslash. It costs
+ * about what the HMAC costs, half a JSON.parse; the body is scanned before it is parsed.
+ */
+export function scanJson(bytes: Uint8Array, maxDepth = MAX_JSON_DEPTH): number {
+    let depth = 0;
+    let escapes = 0;
+    const n = bytes.length;
+    for (let i = 0; i < n; i++) {
+        const c = bytes[i];
+        // Whitespace first: it is most of a pretty-printed body outside its strings.
+        if (c <= 0x20) continue;
+        if (c === 0x22) {
+            for (i++; i < n; i++) {
+                const d = bytes[i];
+                if (d === 0x22) break;
+                if (d === 0x5c) {
+                    // The escaped byte cannot end the string; an escaped quote or backslash is escaped again too.
+                    i++;
+                    escapes += bytes[i] === 0x22 || bytes[i] === 0x5c ? 2 : 1;
+                }
+            }
+            escapes += 2;
+        } else if (c === 0x5b || c === 0x7b) {
+            if (++depth > maxDepth) return -1;
+        } else if (c === 0x5d || c === 0x7d) {
+            depth--;
+        }
+    }
+    return escapes;
+}
+
+/**
+ * The most UTF-8 bytes a JSON text can take inside Step Functions, or -1 when it nests deeper than
+ * MAX_JSON_DEPTH. EventBridge and Step Functions re-serialise it, and nothing says either keeps
+ * non-ASCII characters as they are: at worst each UTF-16 unit becomes a 6-byte `\uXXXX`. A task
+ * that embeds it as a JSON string (States.JsonToString into an S3 Body or an SQS MessageBody)
+ * escapes every quote and backslash once more, the one of each `\uXXXX` included: 7 bytes per
+ * non-ASCII unit. That growth is bounded without counting: a character of k UTF-8 bytes and u
+ * UTF-16 units adds k - u to `bytes - utf16Length` and grows by 7u - k, at most 5 per byte it adds
+ * (2-byte characters: 5 for 1, 4-byte ones: 10 for 2, exact; 3-byte ones: 4 for 2, generous).
+ */
+export function escapedJsonBytes(bytes: Uint8Array, utf16Length: number): number {
+    const escapes = scanJson(bytes);
+    return escapes < 0 ? -1 : bytes.length + escapes + 5 * (bytes.length - utf16Length);
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -199,9 +283,10 @@ export class WebhookVerifier {
     }
 
     /**
-     * Verifies and parses one request: body size, header, timestamp, signature, then encoding, JSON
-     * and the event's shape. The timestamp is checked before any hashing, so stale replays cost no
-     * HMAC; the body is decoded and parsed only once it is known to come from Stripe.
+     * Verifies and parses one request: body size, header, timestamp, signature, then encoding,
+     * nesting, JSON and the event's shape. The timestamp is checked before any hashing, so stale
+     * replays cost no HMAC; the body is decoded, scanned and parsed only once it is known to come
+     * from Stripe.
      */
     verify(request: SignedRequest, nowSeconds: number): Verification {
         const { body, isBase64Encoded, signatureHeader } = request;
@@ -238,15 +323,18 @@ export class WebhookVerifier {
                 return reject("body_not_utf8", "the request body is not UTF-8 text");
             }
         }
+        // Before parsing: a body too deep for the pipeline is refused without being parsed.
+        const escapedBytes = escapedJsonBytes(signed, detail.length);
+        if (escapedBytes < 0) return reject("body_too_deep", `the request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels, more than the pipeline stores`);
         let event: unknown;
         try {
             event = JSON.parse(detail);
         } catch {
             return reject("body_not_json", "the request body is not JSON");
         }
-        const problem = stripeEventProblem(event);
-        if (problem) return reject("not_a_stripe_event", `the request body is not a Stripe event: ${problem}`);
-        return { ok: true, event: event as StripeEvent, detail, bytes };
+        const rejection = stripeEventRejection(event);
+        if (rejection) return rejection;
+        return { ok: true, event: event as StripeEvent, detail, bytes, escapedBytes };
     }
 
     private matches(header: ParsedSignatureHeader, payload: Buffer): boolean {

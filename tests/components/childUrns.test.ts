@@ -46,6 +46,17 @@ export const CONFIGURATIONS: { label: string; name: string; args: PipelineArgs; 
     { label: "ingestion: eventbridge, every optional part, during preview", name: "full", args: { ...EVERYTHING, ingestion: "eventbridge" }, preview: true },
     // Added with issue 13 (compaction): a new configuration only.
     { label: "every optional part, with compaction", name: "full", args: { ...EVERYTHING, compaction: true } },
+    // Added with issue 14 (net MRR, refunds, the dashboard): a new configuration only.
+    {
+        label: "net MRR, refunds and the dashboard",
+        name: "metrics",
+        args: {
+            extraEventTypes: ["customer.subscription.*", "customer.discount.*", "coupon.*", "charge.*", "payment_intent.*"],
+            quicksightPrincipalArn: QUICKSIGHT_USER,
+            mrrCouponDurations: ["forever"],
+            cancellationChurn: "at-period-end",
+        },
+    },
 ];
 
 const SNAPSHOT_FILE = path.join(__dirname, "childUrns.snapshot.json");

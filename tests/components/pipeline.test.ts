@@ -81,6 +81,8 @@ describe("StripeAnalyticsPipeline (mocked deployment)", function () {
         assert.equal(await valueOf(pipeline.stateMachineArn), `arn:aws:states:us-east-1:${ACCOUNT_ID}:stateMachine:stripe-workflow-a1b2c3d`);
         assert.equal(await valueOf(pipeline.deadLetterQueueUrl), `https://sqs.us-east-1.amazonaws.com/${ACCOUNT_ID}/stripe-dlq-a1b2c3d`);
         assert.equal(await valueOf(pipeline.dataSetArn), `arn:aws:quicksight:us-east-1:${ACCOUNT_ID}:dataset/stripe-analytics-dev-stripe-events`);
+        assert.equal(await valueOf(pipeline.dashboardArn), `arn:aws:quicksight:us-east-1:${ACCOUNT_ID}:dashboard/stripe-analytics-dev-stripe-metrics`);
+        assert.equal(await valueOf(pipeline.dashboardUrl), "https://us-east-1.quicksight.aws.amazon.com/sn/dashboards/stripe-analytics-dev-stripe-metrics");
         assert.equal(await valueOf(pipeline.webhookEndpointId), "we_stripe-webhook");
     });
 

@@ -7,6 +7,7 @@ import { main as start } from "../../local/start";
 import { main as backfill } from "../../ops/backfill-cli";
 import { main as redrive } from "../../ops/redrive-cli";
 import { main as replay } from "../../ops/replay-cli";
+import { main as sample } from "../../ops/sample-cli";
 import { main as report } from "../../report/cli";
 import { testIo } from "../support/standIns";
 
@@ -130,7 +131,8 @@ describe("lib/cli: the one command framework", function () {
             ["redrive", redrive, ["--lake", "--stack", "--queue-url", "--state-machine-arn", "--region", "--ingestion", "--bucket", "--lake-prefix"]],
             ["replay", replay, ["--from", "--to", "--archive-arn", "--bus-arn", "--rule-arn", "--stack", "--name", "--no-wait", "--poll-seconds"]],
             ["backfill", backfill, ["--since", "--until", "--objects", "--lake", "--bucket", "--stack", "--checkpoint", "--concurrency"]],
-            ["report", report, ["--lake", "--prefix", "--json", "--html"]],
+            ["report", report, ["--lake", "--prefix", "--json", "--html", "--live-only", "--stack", "--coupon-durations", "--cancellation-churn"]],
+            ["sample", sample, ["--lake", "--prefix", "--customers", "--months", "--start", "--seed"]],
             ["bench:report", benchReport, ["--events"]],
         ];
         for (const [name, main, options] of commands) {

@@ -316,6 +316,21 @@ describe("backfill", function () {
             assert.deepEqual(types("payment_intents", { status: "requires_payment_method" }), ["payment_intent.created@100"]);
             assert.deepEqual(types("checkout_sessions", { status: "open" }), []);
             assert.deepEqual(types("checkout_sessions", { status: "complete" }), ["checkout.session.completed@100"]);
+            assert.deepEqual(types("coupons", { duration: "forever", percent_off: 20 }), ["coupon.created@100"]);
+            // A subscription's own discount and its item's, each at its start; unexpanded ids say nothing.
+            const withDiscounts = {
+                object: "subscription",
+                discounts: [{ id: "di_sub", object: "discount", start: 150, source: { type: "coupon", coupon: "co_1" } }, "di_unexpanded"],
+                items: { data: [{ id: "si_1", discounts: [{ id: "di_item", object: "discount", start: 160, subscription_item: "si_1" }] }] },
+            };
+            assert.deepEqual(types("discounts", withDiscounts), ["customer.discount.created@150", "customer.discount.created@160"]);
+            assert.deepEqual(
+                listedEvents("discounts", { id: "sub_1", created: 100, ...withDiscounts }, v).map((e) => [e.id, (e as unknown as { data: { object: { id: string } } }).data.object.id]),
+                [
+                    ["evt_listed_di_sub_created", "di_sub"],
+                    ["evt_listed_di_item_created", "di_item"],
+                ],
+            );
         });
     });
 
@@ -330,7 +345,7 @@ describe("backfill", function () {
                 message: "--until is required with --objects: the day from which the lake already has the real events, so listed objects do not double them",
             });
             await assert.rejects(run(["--since", SINCE, "--objects", "subscriptions,invoices", "--until", "2025-02-20"]), {
-                message: '--objects "subscriptions,invoices": invoices not one of subscriptions, payment_intents, checkout_sessions',
+                message: '--objects "subscriptions,invoices": invoices not one of subscriptions, payment_intents, checkout_sessions, coupons, discounts',
             });
             await assert.rejects(run(["--since", "2025-03-02", "--lake", "l"]), { message: "--since 2025-03-02T00:00:00.000Z must be before now" });
             await assert.rejects(run(["--since", SINCE, "--lake", "l", "--bucket", "b"]), { message: "--lake and --bucket are two destinations; pass one" });

@@ -7,7 +7,7 @@ import { objectKey, parseObjectKey } from "../../components/lake/layout";
 import { renderText } from "../../report/cli";
 import { renderHtml } from "../../report/html";
 import { LakeDatabase, openLake } from "../../report/lake";
-import { buildReport, LakeReport, summarize } from "../../report/metrics";
+import { buildReport, LakeReport, ofMode, summarize } from "../../report/metrics";
 import { writeSampleLake } from "../support/sampleLake";
 import { stripeEvent } from "../../fixtures/stripeEvents";
 import { at, subscription, writeLake } from "../../fixtures/stripeObjects";
@@ -28,6 +28,13 @@ const EXPECTED_SUMMARY = {
         churnedSubscriptions: 0,
         paymentVolume: 3500, // pi_5
         failedPayments: 1, // pi_6
+        arpu: 3184, // 6367 / 2 subscribers = 3183.5 → 3184
+        movements: {
+            "2025-02": { new: 5167, expansion: 0, contraction: 0, churned: 0, reactivation: 0 }, // D
+            "2025-03": { new: 1200, expansion: 0, contraction: 0, churned: 0, reactivation: 0 }, // I
+        },
+        // Feb: 0 churned / (0 active at the start + 1 new); Mar: 0 / (1 + 1).
+        churnRate: { "2025-02": 0, "2025-03": 0 },
     },
     gbp: {
         // K: 100/day x 365/12 = 3041.67 → 3042. G was canceled.
@@ -37,6 +44,14 @@ const EXPECTED_SUMMARY = {
         churnedSubscriptions: 1, // G
         paymentVolume: 19800, // pi_7: 20000 authorised, 19800 received
         failedPayments: 0,
+        arpu: 3042,
+        movements: {
+            "2025-01": { new: 1650, expansion: 0, contraction: 0, churned: 0, reactivation: 0 }, // G
+            "2025-02": { new: 0, expansion: 0, contraction: 0, churned: 1650, reactivation: 0 }, // G canceled
+            "2025-03": { new: 3042, expansion: 0, contraction: 0, churned: 0, reactivation: 0 }, // K
+        },
+        // Jan: 0 / (0 + 1); Feb: G churned, 1 / (1 + 0); Mar: 0 / (0 + 1 new, K).
+        churnRate: { "2025-01": 0, "2025-02": 1, "2025-03": 0 },
     },
     jpy: {
         mrr: 0,
@@ -45,16 +60,29 @@ const EXPECTED_SUMMARY = {
         churnedSubscriptions: 0,
         paymentVolume: 5000, // pi_8, zero-decimal currency: ¥5000
         failedPayments: 0,
+        arpu: 0, // no subscribers
+        movements: {},
+        churnRate: {},
     },
     usd: {
-        // A: 2000 x 3 = 6000; B: 24000/year / 12 = 2000; F: 10000 per 3 months / 3 = 3333.33;
-        // H (past due): 1500; J (metered): 0; C canceled. 6000 + 2000 + 3333.33 + 1500 = 12833.33 → 12833.
-        mrr: 12833,
-        activeSubscriptions: 5, // A, B, F, H, J
+        // A: 2000 x 3 = 6000; F: 10000 per 3 months / 3 = 3333.33; H (past due): 1500; J (metered): 0;
+        // C canceled; B set to cancel at period end, which Stripe's default counts as churn when requested.
+        // 6000 + 3333.33 + 1500 = 10833.33 → 10833.
+        mrr: 10833,
+        activeSubscriptions: 5, // A, B, F, H, J: status active or past_due
         newSubscriptions: 6, // A, B, C, F, H, J
         churnedSubscriptions: 1, // C
         paymentVolume: 27000, // pi_1 2000 + pi_2 24000 + pi_3 1000
         failedPayments: 3, // pi_3 once, pi_4 twice
+        arpu: 3611, // 10833 / 3 subscribers with MRR (A, F, H) = 3611
+        movements: {
+            "2025-01": { new: 5000, expansion: 0, contraction: 0, churned: 0, reactivation: 0 }, // A 2000, B 2000, C 1000
+            "2025-02": { new: 0, expansion: 8000, contraction: 0, churned: 0, reactivation: 0 }, // C 1000 → 5000, A 2000 → 6000
+            // H 1500 and F 3333.33 (its trial ended) new; C 5000 (deleted) and B 2000 (cancel at period end) churned.
+            "2025-03": { new: 4833, expansion: 0, contraction: 0, churned: 7000, reactivation: 0 },
+        },
+        // Jan: 0 / (0 + 3); Feb: 0 / (3 + 0); Mar: 2 churned / (3 active on Mar 1 + 2 new).
+        churnRate: { "2025-01": 0, "2025-02": 0, "2025-03": 0.4 },
     },
 };
 
@@ -83,23 +111,33 @@ describe("local report over the sample lake (DuckDB, the deployed SQL)", functio
         assert.deepEqual(summarize(report), EXPECTED_SUMMARY);
     });
 
-    it("gives MRR at the end of each month from each subscription's state then", function () {
-        assert.deepEqual(report.mrrByMonth, [
-            // January: A 2000 (quantity 1), B 24000/12 = 2000, C 1000; G 9900 x 2 / 12 = 1650.
-            { month: "2025-01-01", currency: "gbp", mrr: 1650, activeSubscriptions: 1 },
-            { month: "2025-01-01", currency: "usd", mrr: 5000, activeSubscriptions: 3 },
-            // February: D 5166.67 → 5167 (E incomplete); A 2000 x 3 = 6000, B 2000, C upgraded to 5000 = 13000; G canceled.
-            { month: "2025-02-01", currency: "eur", mrr: 5167, activeSubscriptions: 1 },
-            { month: "2025-02-01", currency: "usd", mrr: 13000, activeSubscriptions: 3 },
-            // March: the current state, as in the summary.
-            { month: "2025-03-01", currency: "eur", mrr: 6367, activeSubscriptions: 2 },
-            { month: "2025-03-01", currency: "gbp", mrr: 3042, activeSubscriptions: 1 },
-            { month: "2025-03-01", currency: "usd", mrr: 12833, activeSubscriptions: 5 },
-        ]);
+    it("gives MRR and active subscribers at the end of each month from each subscription's state then", function () {
+        assert.deepEqual(
+            ofMode(report.mrrByMonth, null).map((m) => [m.month, m.currency, m.mrr, m.activeSubscribers]),
+            [
+                // January: A 2000 (quantity 1), B 24000/12 = 2000, C 1000; G 9900 x 2 / 12 = 1650.
+                ["2025-01-01", "gbp", 1650, 1],
+                ["2025-01-01", "usd", 5000, 3],
+                // February: D 5166.67 → 5167 (E incomplete); A 2000 x 3 = 6000, B 2000, C upgraded to 5000 = 13000; G canceled.
+                ["2025-02-01", "eur", 5167, 1],
+                ["2025-02-01", "gbp", 0, 0],
+                ["2025-02-01", "usd", 13000, 3],
+                // March: the current state, as in the summary.
+                ["2025-03-01", "eur", 6367, 2],
+                ["2025-03-01", "gbp", 3042, 1],
+                ["2025-03-01", "usd", 10833, 3],
+            ],
+        );
+        // Every event of the sample lake is a test-mode event: the test-mode rows are the same figures.
+        assert.deepEqual(
+            ofMode(report.mrrByMonth, false).map((m) => ({ ...m, livemode: null })),
+            ofMode(report.mrrByMonth, null),
+        );
+        assert.deepEqual(ofMode(report.mrrByMonth, true), []);
     });
 
     it("counts new and churned subscriptions per month", function () {
-        assert.deepEqual(report.subscriptionMovements, [
+        assert.deepEqual(ofMode(report.subscriptionMovements, null).map(({ livemode, ...m }) => m), [
             { month: "2025-01-01", currency: "gbp", newSubscriptions: 1, churnedSubscriptions: 0 }, // G
             { month: "2025-01-01", currency: "usd", newSubscriptions: 3, churnedSubscriptions: 0 }, // A, B, C
             { month: "2025-02-01", currency: "eur", newSubscriptions: 2, churnedSubscriptions: 0 }, // D, E
@@ -114,12 +152,13 @@ describe("local report over the sample lake (DuckDB, the deployed SQL)", functio
         const row = (day: string, currency: string, paymentVolume: number, succeededPayments: number, failedPayments: number, failureRate: number) => ({
             day,
             currency,
+            livemode: null,
             paymentVolume,
             succeededPayments,
             failedPayments,
             failureRate,
         });
-        assert.deepEqual(report.paymentsByDay, [
+        assert.deepEqual(ofMode(report.paymentsByDay, null), [
             row("2025-01-05", "usd", 2000, 1, 0, 0), // pi_1; its payment_intent.created event is not a payment
             row("2025-01-10", "usd", 24000, 1, 0, 0),
             row("2025-01-15", "usd", 1000, 1, 1, 0.5), // pi_3 failed once, then succeeded: 1 / (1 + 1)
@@ -140,34 +179,52 @@ describe("local report over the sample lake (DuckDB, the deployed SQL)", functio
         const text = renderText(report, summarize(report), "the-lake");
         const lines = text.split("\n");
         assert.equal(lines[0], "Stripe metrics of the-lake: 36 events. MRR and active subscriptions as of the latest event.");
-        assert.deepEqual(lines.slice(2, 8), [
-            "currency         MRR  active  new  churned  payment volume  failed payments",
-            "--------  ----------  ------  ---  -------  --------------  ---------------",
-            "eur        63.67 EUR       2    3        0       35.00 EUR                1",
-            "gbp        30.42 GBP       1    2        1      198.00 GBP                0",
-            "jpy            0 JPY       0    0        0       5,000 JPY                0",
-            "usd       128.33 USD       5    6        1      270.00 USD                3",
+        assert.equal(lines[1], "Events from 2025-01-05 to 2025-03-28 (UTC).");
+        assert.deepEqual(lines.slice(3, 9), [
+            "currency         MRR       ARPU  active  new  churned  payment volume  failed payments",
+            "--------  ----------  ---------  ------  ---  -------  --------------  ---------------",
+            "eur        63.67 EUR  31.84 EUR       2    3        0       35.00 EUR                1",
+            "gbp        30.42 GBP  30.42 GBP       1    2        1      198.00 GBP                0",
+            "jpy            0 JPY      0 JPY       0    0        0       5,000 JPY                0",
+            "usd       108.33 USD  36.11 USD       5    6        1      270.00 USD                3",
         ]);
-        assert.ok(lines.includes("2025-02  gbp               0.00 GBP       0    0        1"), text);
+        assert.ok(lines.includes("2025-02  gbp               0.00 GBP            0   0.00 GBP   0.00 GBP     0.00 GBP  16.50 GBP      0.00 GBP      100.0%"), text);
+        assert.ok(!text.includes("live + test"), "one mode: no mode column");
     });
 
-    it("renders an HTML page with the figures and four charts per currency that has subscriptions and payments", function () {
-        const html = renderHtml(report, summarize(report), "<lake>");
+    it("renders the dashboard page: the KPIs and five charts per currency, with continuous axes, and no script", function () {
+        const html = renderHtml(report, { source: "<lake>", generatedAt: new Date("2025-04-01T08:00:00Z") });
         assert.match(html, /^<!doctype html>/);
-        assert.ok(html.includes("36 events in &#60;lake&#62;."), "the source is escaped");
-        const sections = html.split("<section>").slice(1);
+        assert.ok(html.includes("36 events in &#60;lake&#62;, from 2025-01-05 to 2025-03-28 (UTC). Generated 2025-04-01 08:00:00 UTC."), "the source is escaped");
+        const sections = html.split("<section ").slice(1);
         assert.deepEqual(sections.map((s) => s.match(/<h2>(\w+)<\/h2>/)![1]), ["EUR", "GBP", "JPY", "USD"]);
-        assert.deepEqual(sections.map((s) => s.split("<svg").length - 1), [4, 4, 2, 4]);
-        assert.ok(sections[3].includes("<dt>MRR</dt><dd>128.33 USD</dd>"));
-        assert.ok(sections[3].includes("<title>2025-03 MRR: 128.33 USD</title>"));
-        assert.ok(!html.includes("<script"), "the page runs no code");
+        assert.deepEqual(sections.map((s) => [...s.matchAll(/<figure class="chart" data-visual="([\w-]+)"/g)].map((m) => m[1])), Array(4).fill(["mrr-by-month", "mrr-movements", "new-vs-churned", "payment-volume", "failure-rate"]));
+        const usd = sections[3];
+        assert.ok(usd.includes('<div class="kpi" data-visual="kpi-mrr"><span>MRR</span><strong>108.33 USD</strong></div>'));
+        assert.ok(usd.includes('data-visual="kpi-churn-rate"><span>Subscriber churn rate, latest month (2025-03)</span><strong>40.0%</strong>'));
+        assert.ok(usd.includes('<title>2025-03 MRR: 108.33 USD</title>'));
+        // Every day from the first to the last event is on the day axis, 83 of them, empty days as zero.
+        const volume = usd.slice(usd.indexOf('data-visual="payment-volume"'), usd.indexOf('data-visual="failure-rate"'));
+        assert.equal([...volume.matchAll(/<rect /g)].length, 83);
+        assert.ok(volume.includes('data-x="2025-01-06" data-value="0"'));
+        assert.ok(!html.includes("<script"), "the static page runs no code");
     });
 
     it("prints exactly the pinned JSON through `npm run report -- --lake DIR --json`", function () {
         this.timeout(120000);
         const stdout = execFileSync("npm", ["run", "--silent", "report", "--", "--lake", lakeDir, "--json"], { cwd: ROOT, encoding: "utf8" });
         assert.deepEqual(JSON.parse(stdout), EXPECTED_SUMMARY);
-        assert.deepEqual(Object.keys(JSON.parse(stdout).usd), ["mrr", "activeSubscriptions", "newSubscriptions", "churnedSubscriptions", "paymentVolume", "failedPayments"]);
+        assert.deepEqual(Object.keys(JSON.parse(stdout).usd), [
+            "mrr",
+            "activeSubscriptions",
+            "newSubscriptions",
+            "churnedSubscriptions",
+            "paymentVolume",
+            "failedPayments",
+            "arpu",
+            "movements",
+            "churnRate",
+        ]);
     });
 });
 
@@ -223,7 +280,17 @@ describe("local report edge cases", function () {
         const lake = await openLake(dir, "stripe/events");
         try {
             const report = await buildReport(lake);
-            assert.deepEqual(summarize(report).usd, { mrr: 900, activeSubscriptions: 1, newSubscriptions: 1, churnedSubscriptions: 0, paymentVolume: 0, failedPayments: 0 });
+            assert.deepEqual(summarize(report).usd, {
+                mrr: 900,
+                activeSubscriptions: 1,
+                newSubscriptions: 1,
+                churnedSubscriptions: 0,
+                paymentVolume: 0,
+                failedPayments: 0,
+                arpu: 900,
+                movements: { "2025-04": { new: 900, expansion: 0, contraction: 0, churned: 0, reactivation: 0 } },
+                churnRate: { "2025-04": 0 },
+            });
             assert.equal(report.caveats.length, 1);
             assert.match(report.caveats[0], /^customer\.subscription\.updated is not archived, so for mrr and active_subscriptions every subscription stays as it was created/);
         } finally {

@@ -11,6 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { StateMachine } from "aws-local-stepfunctions";
+import { DEFAULT_METRIC_SETTINGS, METRIC_SETTINGS_VIEW, metricSettingsSql } from "../../components/analytics/metricSettings";
 import { METRICS, readSql, VIEWS } from "../../components/analytics/sql";
 import { COMPACTION_STATES, buildCompactionDefinition } from "../../components/compaction/definition";
 import { COMPACTED_TABLE, TAIL_TABLE, viewSql } from "../../components/compaction/sql";
@@ -59,6 +60,7 @@ export class AthenaTwin {
         await this.connection.run(`CREATE TABLE ${COMPACTED_TABLE} (${duckdbCompactedColumns()})`);
         await loadEvents(this.connection, [], "events");
         await this.refreshTail();
+        await this.connection.run(`CREATE VIEW ${METRIC_SETTINGS_VIEW} AS ${metricSettingsSql(DEFAULT_METRIC_SETTINGS)}`);
         for (const view of VIEWS) {
             await this.connection.run(`CREATE VIEW ${view.name} AS ${viewSql(view, true)}`);
         }

@@ -1,6 +1,6 @@
 /**
  * Every child the component creates with `payment_intent.*` archived, the `payments` saved query,
- * QuickSight and its S3-manifest opt-in enabled, as type → role suffix of `${name}-<role>`.
+ * QuickSight (datasets, analysis and dashboard) and its S3-manifest opt-in enabled, as type → role suffix of `${name}-<role>`.
  * tests/components/analytics/analytics.test.ts checks the analytics children and their variants in detail.
  */
 export const EXPECTED_CHILDREN: [string, string][] = [
@@ -38,6 +38,10 @@ export const EXPECTED_CHILDREN: [string, string][] = [
     ["aws:glue/catalogTable:CatalogTable", "view-subscriptions"],
     ["aws:glue/catalogTable:CatalogTable", "view-checkout-sessions"],
     ["aws:glue/catalogTable:CatalogTable", "view-payment-intents"],
+    ["aws:glue/catalogTable:CatalogTable", "view-metric-settings"],
+    ["aws:glue/catalogTable:CatalogTable", "view-subscription-mrr"],
+    ["aws:glue/catalogTable:CatalogTable", "view-mrr-movements"],
+    ["aws:glue/catalogTable:CatalogTable", "view-metrics-by-month"],
     ["aws:s3/bucket:Bucket", "athena-results"],
     ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "athena-results-public-access"],
     ["aws:s3/bucketOwnershipControls:BucketOwnershipControls", "athena-results-ownership"],
@@ -55,6 +59,9 @@ export const EXPECTED_CHILDREN: [string, string][] = [
     ["aws:quicksight/refreshSchedule:RefreshSchedule", "quicksight-checkout-sessions-refresh"],
     ["aws:quicksight/dataSet:DataSet", "quicksight-payment-intents-dataset"],
     ["aws:quicksight/refreshSchedule:RefreshSchedule", "quicksight-payment-intents-refresh"],
+    ["aws:quicksight/dataSet:DataSet", "quicksight-metrics-by-month-dataset"],
+    ["aws:quicksight/refreshSchedule:RefreshSchedule", "quicksight-metrics-by-month-refresh"],
+    ["aws:cloudformation/stack:Stack", "quicksight-dashboard"],
     ["aws:s3/bucketObjectv2:BucketObjectv2", "quicksight-manifest"],
     ["aws:iam/role:Role", "quicksight-role"],
     ["aws:iam/rolePolicy:RolePolicy", "quicksight-policy"],

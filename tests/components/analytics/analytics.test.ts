@@ -76,10 +76,11 @@ describe("analytics (mocked deployment)", function () {
             });
             assert.deepEqual(
                 table.storageDescriptor.columns.map((c: { name: string }) => c.name),
-                ["id", "object", "api_version", "created", "livemode", "data"],
+                ["id", "object", "api_version", "created", "livemode", "account", "data"],
             );
-            assert.match(table.storageDescriptor.columns[5].type, /^struct<object:struct<id:string,object:string,customer:string,status:string,currency:string,created:bigint,/);
-            assert.ok(table.storageDescriptor.columns[5].type.includes("items:struct<data:array<struct<id:string,quantity:bigint,price:struct<"));
+            assert.match(table.storageDescriptor.columns[6].type, /^struct<object:struct<id:string,object:string,customer:string,status:string,currency:string,created:bigint,/);
+            assert.ok(table.storageDescriptor.columns[6].type.includes("items:struct<data:array<struct<id:string,quantity:bigint,price:struct<"));
+            assert.ok(table.storageDescriptor.columns[6].type.includes(",source:struct<type:string,coupon:string>,"), "discounts name their coupon under source");
         });
 
         it("stores one Athena view per configured family, in Athena's own encoding of the shared SQL", function () {
@@ -87,10 +88,22 @@ describe("analytics (mocked deployment)", function () {
             assert.deepEqual(views.map((v) => [v.name, v.inputs.name]).sort(), [
                 ["billing-view-checkout-sessions", "checkout_sessions"],
                 ["billing-view-invoices", "invoices"],
+                ["billing-view-metric-settings", "metric_settings"],
+                ["billing-view-metrics-by-month", "metrics_by_month"],
+                ["billing-view-mrr-movements", "mrr_movements"],
                 ["billing-view-payment-intents", "payment_intents"],
+                ["billing-view-subscription-mrr", "subscription_mrr"],
                 ["billing-view-subscriptions", "subscriptions"],
             ]);
-            for (const view of views) {
+            const settings = views.find((v) => v.inputs.name === "metric_settings")!;
+            assert.deepEqual(decodeView(settings.inputs.viewOriginalText), {
+                originalSql: "SELECT\n    CAST(true AS boolean) AS deduct_forever_coupons,\n    CAST(true AS boolean) AS deduct_repeating_coupons,\n    CAST(false AS boolean) AS deduct_once_coupons,\n    CAST(true AS boolean) AS churn_at_cancellation",
+                catalog: "awsdatacatalog",
+                schema: DATABASE,
+                columns: ["deduct_forever_coupons", "deduct_repeating_coupons", "deduct_once_coupons", "churn_at_cancellation"].map((name) => ({ name, type: "boolean" })),
+            });
+            assert.deepEqual(settings.inputs.storageDescriptor.columns, ["deduct_forever_coupons", "deduct_repeating_coupons", "deduct_once_coupons", "churn_at_cancellation"].map((name) => ({ name, type: "boolean" })));
+            for (const view of views.filter((v) => v.inputs.name !== "metric_settings")) {
                 const definition = mod.VIEWS.find((v) => v.name === view.inputs.name)!;
                 assert.equal(view.inputs.databaseName, DATABASE);
                 assert.deepEqual(view.inputs.parameters, { presto_view: "true", comment: "Presto View" });
@@ -99,7 +112,7 @@ describe("analytics (mocked deployment)", function () {
                     originalSql: mod.readSql(definition.file),
                     catalog: "awsdatacatalog",
                     schema: DATABASE,
-                    columns: definition.columns.map((c) => ({ name: c.name, type: { string: "varchar", bigint: "bigint", double: "double", boolean: "boolean", timestamp: "timestamp" }[c.type] })),
+                    columns: definition.columns.map((c) => ({ name: c.name, type: { string: "varchar", bigint: "bigint", double: "double", boolean: "boolean", timestamp: "timestamp", date: "date" }[c.type] })),
                 });
                 assert.deepEqual(
                     view.inputs.storageDescriptor.columns,
@@ -176,8 +189,11 @@ describe("analytics (mocked deployment)", function () {
         });
 
         it("warns at deployment that MRR sees subscriptions as created without customer.subscription.updated", function () {
-            assert.deepEqual(warnings, mod.metricCaveats(mod.selectEventTypes(["payment_intent.*", "customer.subscription.deleted", "invoice.paid"]).enabledEvents, ["mrr", "active_subscriptions", "subscription_movements", "payments"]));
-            assert.equal(warnings.length, 1);
+            const types = mod.selectEventTypes(["payment_intent.*", "customer.subscription.deleted", "invoice.paid"]).enabledEvents;
+            const metrics = ["mrr", "active_subscriptions", "subscription_movements", "payments"] as const;
+            assert.deepEqual(warnings, [...mod.metricCaveats(types, [...metrics]), ...mod.discountCaveats(types, [...metrics])]);
+            assert.equal(warnings.length, 2);
+            assert.match(warnings[1], /^customer\.discount\.created, customer\.discount\.deleted, coupon\.created are not archived, so mrr and active_subscriptions are at list prices/);
         });
 
         it("connects QuickSight to the workgroup through a role of its own", function () {
@@ -215,7 +231,9 @@ describe("analytics (mocked deployment)", function () {
                     Resource: [
                         `${glue}:catalog`,
                         `${glue}:database/${DATABASE}`,
-                        ...["events", "subscriptions", "checkout_sessions", "payment_intents", "invoices"].map((t) => `${glue}:table/${DATABASE}/${t}`),
+                        ...["events", "subscriptions", "checkout_sessions", "payment_intents", "invoices", "subscription_mrr", "mrr_movements", "metrics_by_month", "metric_settings"].map(
+                            (t) => `${glue}:table/${DATABASE}/${t}`,
+                        ),
                     ],
                 },
                 { Sid: "ReadLake", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::billing-lake-a1b2c3d/events/*" },
@@ -231,9 +249,11 @@ describe("analytics (mocked deployment)", function () {
             ]);
         });
 
-        it("imports each view into a SPICE dataset owned by the principal, refreshed daily at 03:00 UTC", function () {
-            assert.equal(mocks.ofType("aws:quicksight/dataSet:DataSet").length, mod.VIEWS.length);
-            for (const view of mod.VIEWS) {
+        it("imports each view a visual reads into a SPICE dataset owned by the principal, refreshed daily at 03:00 UTC", function () {
+            const imported = mod.VIEWS.filter((v) => v.name !== "charges" && v.dataSet !== false);
+            assert.deepEqual(imported.map((v) => v.name), ["subscriptions", "checkout_sessions", "payment_intents", "invoices", "metrics_by_month"]);
+            assert.equal(mocks.ofType("aws:quicksight/dataSet:DataSet").length, imported.length);
+            for (const view of imported) {
                 const dataSet = find("aws:quicksight/dataSet:DataSet", `quicksight-${view.role}-dataset`).inputs;
                 assert.equal(dataSet.dataSetId, `stripe-analytics-dev-billing-${view.role}`);
                 assert.equal(dataSet.importMode, "SPICE");
@@ -246,7 +266,7 @@ describe("analytics (mocked deployment)", function () {
                             catalog: "AwsDataCatalog",
                             schema: DATABASE,
                             name: view.name,
-                            inputColumns: view.columns.map((c) => ({ name: c.name, type: { string: "STRING", bigint: "INTEGER", double: "DECIMAL", boolean: "BIT", timestamp: "DATETIME" }[c.type] })),
+                            inputColumns: view.columns.map((c) => ({ name: c.name, type: { string: "STRING", bigint: "INTEGER", double: "DECIMAL", boolean: "BIT", timestamp: "DATETIME", date: "DATETIME" }[c.type] })),
                         },
                     },
                 ]);
@@ -269,7 +289,7 @@ describe("analytics (mocked deployment)", function () {
             assert.equal(await valueOf(pipeline.athenaWorkgroupName), WORKGROUP);
             assert.deepEqual(
                 await valueOf(pipeline.quicksightDataSetArns),
-                mod.VIEWS.map((v) => `arn:aws:quicksight:us-east-1:${ACCOUNT_ID}:dataset/stripe-analytics-dev-billing-${v.role}`),
+                ["subscriptions", "checkout-sessions", "payment-intents", "invoices", "metrics-by-month"].map((role) => `arn:aws:quicksight:us-east-1:${ACCOUNT_ID}:dataset/stripe-analytics-dev-billing-${role}`),
             );
             assert.equal(await valueOf(pipeline.dataSetArn), undefined);
         });
@@ -329,7 +349,15 @@ describe("analytics (mocked deployment)", function () {
         it("creates the Athena side with the views of the two default families and no saved queries", function () {
             assert.deepEqual(
                 mocks.ofType("aws:glue/catalogTable:CatalogTable").map((t) => t.name).sort(),
-                ["plain-events-table", "plain-view-checkout-sessions", "plain-view-subscriptions"],
+                [
+                    "plain-events-table",
+                    "plain-view-checkout-sessions",
+                    "plain-view-metric-settings",
+                    "plain-view-metrics-by-month",
+                    "plain-view-mrr-movements",
+                    "plain-view-subscription-mrr",
+                    "plain-view-subscriptions",
+                ],
             );
             assert.equal(mocks.get("aws:glue/catalogTable:CatalogTable", "plain-events-table").inputs.parameters["projection.type.values"], "checkout.session.completed,customer.subscription.created");
             assert.deepEqual(mocks.ofType("aws:athena/namedQuery:NamedQuery"), []);
@@ -406,6 +434,26 @@ describe("analytics (mocked deployment)", function () {
                 'Invalid analyticsMetrics[1] "payments": it needs the event types payment_intent.succeeded, payment_intent.payment_failed, which are not archived. ' +
                     'Fix: add "payment_intent.succeeded" and "payment_intent.payment_failed" (or the family, e.g. "payment_intent.*") to extraEventTypes, or remove "payments" from analyticsMetrics',
             );
+        });
+
+        it("coupon durations and a cancellation timing Stripe does not have", function () {
+            refuses(
+                { mrrCouponDurations: ["forever", "weekly"] },
+                'Invalid mrrCouponDurations[1] "weekly": not a coupon duration. Fix: use forever, repeating, once, or an empty list for MRR at list prices (docs/metrics.md)',
+            );
+            refuses(
+                { mrrCouponDurations: "forever" },
+                `Invalid mrrCouponDurations "forever": must be a list of coupon durations. Fix: write it as a YAML list, e.g. pulumi config set --path 'stripe-analytics:mrrCouponDurations[0]' forever`,
+            );
+            refuses(
+                { cancellationChurn: "at-renewal" },
+                'Invalid cancellationChurn "at-renewal": must be one of at-cancellation, at-period-end. Fix: set "at-cancellation" (Stripe\'s default) or "at-period-end" (docs/metrics.md)',
+            );
+            assert.deepEqual(mod.resolveSettings("stripe", {}).metricSettings, { mrrCouponDurations: ["forever", "repeating"], cancellationChurn: "at-cancellation" });
+            assert.deepEqual(mod.resolveSettings("stripe", { mrrCouponDurations: ["once", "forever"], cancellationChurn: "at-period-end" }).metricSettings, {
+                mrrCouponDurations: ["forever", "once"],
+                cancellationChurn: "at-period-end",
+            });
         });
 
         it("metrics given as one string", function () {

@@ -11,13 +11,14 @@ import {
     missingEventTypes,
     readSql,
     SQL_DIR,
+    SUPPLEMENTARY_QUERIES,
     VIEWS,
 } from "../../../components/analytics/sql";
 import { selectEventTypes } from "../../../components/events/eventTypes";
 import { LakeDatabase, openLake, query } from "../../../report/lake";
 
 /** Every SQL file Athena gets (views and saved queries), by path under sql/. */
-const SHARED_SQL = [...VIEWS.map((v) => v.file), ...METRICS.map((m) => m.file)];
+const SHARED_SQL = [...VIEWS.map((v) => v.file), ...METRICS.map((m) => m.file), ...SUPPLEMENTARY_QUERIES.map((q) => q.file)];
 
 /** SQL without comments and string literals, so checks see only code. */
 function codeOf(sql: string): string {
@@ -151,7 +152,7 @@ describe("analytics SQL", function () {
             for (const view of VIEWS) {
                 assert.deepEqual(await query(lake.connection, `SELECT * FROM ${view.name}`), [], view.name);
             }
-            for (const m of METRICS) {
+            for (const m of [...METRICS, ...SUPPLEMENTARY_QUERIES]) {
                 assert.deepEqual(await query(lake.connection, readSql(m.file)), [], m.file);
             }
         });
@@ -183,12 +184,14 @@ describe("analytics SQL", function () {
 
     describe("views, metrics and event types", function () {
         it("builds the views of the configured families only", function () {
+            // The subscription metric views come with the subscriptions view: the default types include customer.subscription.created.
+            const metricViews = ["subscription_mrr", "mrr_movements", "metrics_by_month"];
             const defaults = selectEventTypes([]).enabledEvents;
-            assert.deepEqual(configuredViews(defaults).map((v) => v.name), ["subscriptions", "checkout_sessions"]);
-            const all = selectEventTypes(["payment_intent.*", "invoice.paid", "customer.subscription.*"]).enabledEvents;
-            assert.deepEqual(configuredViews(all).map((v) => v.name), ["subscriptions", "checkout_sessions", "payment_intents", "invoices"]);
+            assert.deepEqual(configuredViews(defaults).map((v) => v.name), ["subscriptions", "checkout_sessions", ...metricViews]);
+            const all = selectEventTypes(["payment_intent.*", "invoice.paid", "customer.subscription.*", "charge.refunded"]).enabledEvents;
+            assert.deepEqual(configuredViews(all).map((v) => v.name), ["subscriptions", "checkout_sessions", "payment_intents", "invoices", "charges", ...metricViews]);
             // invoiceitem.* is another family, not invoices.
-            assert.deepEqual(configuredViews(selectEventTypes(["invoiceitem.created"]).enabledEvents).map((v) => v.name), ["subscriptions", "checkout_sessions"]);
+            assert.deepEqual(configuredViews(selectEventTypes(["invoiceitem.created"]).enabledEvents).map((v) => v.name), ["subscriptions", "checkout_sessions", ...metricViews]);
         });
 
         it("offers a metric only when every event type it needs is configured", function () {

@@ -18,6 +18,8 @@ describe("the deployed payment_intents view, in full", function () {
             ["dt", "string", "varchar"],
             ["version", "bigint", "bigint"],
             ["is_latest", "boolean", "boolean"],
+            ["livemode", "boolean", "boolean"],
+            ["account", "string", "varchar"],
             ["payment_intent_id", "string", "varchar"],
             ["customer_id", "string", "varchar"],
             ["status", "string", "varchar"],

@@ -65,8 +65,8 @@ describe("compaction (mocked deployment)", function () {
         assert.deepEqual(partitionSpec, {
             specId: 0,
             fields: [
-                { fieldId: 1000, name: "type", sourceId: 7, transform: "identity" },
-                { fieldId: 1001, name: "event_date_month", sourceId: 9, transform: "month" },
+                { fieldId: 1000, name: "type", sourceId: 8, transform: "identity" }, // after the lake columns, `account` (issue 14) among them
+                { fieldId: 1001, name: "event_date_month", sourceId: 10, transform: "month" },
             ],
         });
         assert.equal(schema.schemaId, 0);
@@ -79,16 +79,17 @@ describe("compaction (mocked deployment)", function () {
                 [3, "api_version", false, "string"],
                 [4, "created", false, "long"],
                 [5, "livemode", false, "boolean"],
-                [6, "data", false, "(struct)"],
-                [7, "type", false, "string"],
-                [8, "dt", false, "string"],
-                [9, "event_date", false, "date"],
+                [6, "account", false, "string"],
+                [7, "data", false, "(struct)"],
+                [8, "type", false, "string"],
+                [9, "dt", false, "string"],
+                [10, "event_date", false, "date"],
             ],
         );
         // The nested type mirrors the lake table's struct, every list element and map entry with an id of its own.
-        const data = JSON.parse(schema.fields[5].type);
+        const data = JSON.parse(schema.fields[6].type);
         const object = data.fields[0];
-        assert.deepEqual([data.type, object.id, object.name, object.type.type], ["struct", 10, "object", "struct"]);
+        assert.deepEqual([data.type, object.id, object.name, object.type.type], ["struct", 11, "object", "struct"]);
         const field = (struct: any, name: string) => struct.fields.find((f: any) => f.name === name);
         assert.deepEqual(field(object.type, "metadata").type, { type: "map", "key-id": field(object.type, "metadata").type["key-id"], key: "string", "value-id": field(object.type, "metadata").type["value-id"], "value-required": false, value: "string" });
         const items = field(field(object.type, "items").type, "data").type;
@@ -123,10 +124,13 @@ describe("compaction (mocked deployment)", function () {
     });
 
     it("renders every view over the compacted table and the tail instead of the lake table", function () {
-        for (const definition of mod.VIEWS) {
+        // Every configured view; mrr_movements reads the lake through subscription_mrr, so its SQL stays as written.
+        const configured = mod.VIEWS.filter((v) => mocks.ofType("aws:glue/catalogTable:CatalogTable").some((t) => t.name === `billing-view-${v.role}`));
+        assert.ok(configured.some((v) => v.name === "mrr_movements"));
+        for (const definition of configured) {
             const view = find("aws:glue/catalogTable:CatalogTable", `view-${definition.role}`).inputs;
             const blob = JSON.parse(Buffer.from(/^\/\* Presto View: (\S+) \*\/$/.exec(view.viewOriginalText)![1], "base64").toString("utf8"));
-            assert.equal(blob.originalSql, viewOverLakeEvents(definition));
+            assert.equal(blob.originalSql, definition.name === "mrr_movements" ? mod.readSql(definition.file) : viewOverLakeEvents(definition));
             assert.deepEqual(view.storageDescriptor.serDeInfo, { name: "-", serializationLibrary: "-" });
         }
     });

@@ -5,12 +5,12 @@ import { AthenaTwin, TWIN_DATABASE, TWIN_WORKGROUP } from "../../support/athenaT
 
 /** The MERGE Athena gets for one window, written out once so a change to its text shows here. */
 const MERGE_JANUARY =
-    "MERGE INTO events_compacted AS target USING (SELECT w.id, w.object, w.api_version, w.created, w.livemode, w.data, w.type, w.dt, w.event_date " +
-    "FROM (SELECT e.id, e.object, e.api_version, e.created, e.livemode, e.data, e.type, e.dt, CAST(e.dt AS date) AS event_date, " +
+    "MERGE INTO events_compacted AS target USING (SELECT w.id, w.object, w.api_version, w.created, w.livemode, w.account, w.data, w.type, w.dt, w.event_date " +
+    "FROM (SELECT e.id, e.object, e.api_version, e.created, e.livemode, e.account, e.data, e.type, e.dt, CAST(e.dt AS date) AS event_date, " +
     "row_number() OVER (PARTITION BY e.id ORDER BY e.dt, e.type) AS occurrence FROM events AS e WHERE e.dt BETWEEN '2025-01-01' AND '2025-01-31') AS w " +
     "WHERE w.occurrence = 1) AS source ON target.id = source.id AND target.event_date BETWEEN DATE '2025-01-01' AND DATE '2025-01-31' " +
-    "WHEN NOT MATCHED THEN INSERT (id, object, api_version, created, livemode, data, type, dt, event_date) " +
-    "VALUES (source.id, source.object, source.api_version, source.created, source.livemode, source.data, source.type, source.dt, source.event_date)";
+    "WHEN NOT MATCHED THEN INSERT (id, object, api_version, created, livemode, account, data, type, dt, event_date) " +
+    "VALUES (source.id, source.object, source.api_version, source.created, source.livemode, source.account, source.data, source.type, source.dt, source.event_date)";
 
 describe("compaction workflow definition (executed with aws-local-stepfunctions)", function () {
     let twin: AthenaTwin;

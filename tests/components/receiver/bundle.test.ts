@@ -1,15 +1,22 @@
 /**
  * The deployed artifact: the esbuild bundle of the receiver, run as Lambda runs it. Each load of
  * the bundle is one container (one cold start), with its own environment, clock and stdout, and
- * fake AWS SDK clients standing in for the ones the Lambda runtime provides.
+ * fake AWS SDK clients standing in for the ones the Lambda runtime provides. The signing secret is
+ * read with a signed HTTP request (receiver/secrets.ts): a loopback stand-in for Secrets Manager
+ * answers it, through the same responders as the fake clients.
  */
 import * as assert from "node:assert/strict";
+import * as http from "node:http";
 import { builtinModules } from "node:module";
 import { buildReceiverBundle } from "../../../components/receiver/bundle";
 import { RECEIVER_ENV, type ReceiverLogLine, type ReceiverResponse } from "../../../components/receiver/handler";
 import { NOW, ROTATED_SECRET, SIGNING_SECRET, signedDelivery, stripeEventBody } from "../../../fixtures/stripeWebhooks";
 
-const ENV = {
+const ENV: Record<string, string> = {
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "ASIAIOSFODNN7EXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    AWS_SESSION_TOKEN: "receiver-bundle-test-session",
     [RECEIVER_ENV.eventBusName]: "stripe-bus-a1b2c3d",
     [RECEIVER_ENV.eventSource]: "stripe-analytics.webhook",
     [RECEIVER_ENV.lakeBucket]: "stripe-lake-a1b2c3d",
@@ -21,6 +28,8 @@ const ENV = {
 interface SdkCall {
     command: string;
     input: Record<string, any>;
+    /** HTTP headers, for calls made over HTTP rather than through a fake client. */
+    headers?: http.IncomingHttpHeaders;
 }
 
 /** What the fake AWS answers, per command name; a function may throw to fail the call. */
@@ -43,22 +52,58 @@ function fakeSdk(calls: SdkCall[], responders: Responders): Record<string, Recor
     return {
         "@aws-sdk/client-eventbridge": { EventBridgeClient: Client, PutEventsCommand: command("PutEventsCommand") },
         "@aws-sdk/client-s3": { S3Client: Client, PutObjectCommand: command("PutObjectCommand") },
-        "@aws-sdk/client-secrets-manager": { SecretsManagerClient: Client, GetSecretValueCommand: command("GetSecretValueCommand") },
     };
 }
+
+/**
+ * Secrets Manager on 127.0.0.1, answering GetSecretValue as its JSON protocol does (an error is a
+ * 400 whose body names the exception): the call is recorded like an SDK call of the container
+ * that made it, with the request's headers.
+ */
+const secretsManager = {
+    url: "",
+    server: http.createServer((request, response) => {
+        const chunks: Buffer[] = [];
+        request.on("data", (chunk: Buffer) => chunks.push(chunk));
+        request.on("end", () => {
+            const c = secretsManager.container!;
+            const input = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+            c.calls.push({ command: "GetSecretValueCommand", input, headers: request.headers });
+            let status = 200;
+            let answer: unknown;
+            try {
+                answer = c.responders.GetSecretValueCommand(input);
+            } catch (error) {
+                status = 400;
+                answer = { __type: (error as Error).name, message: (error as Error).message };
+            }
+            response.writeHead(status, { "content-type": "application/x-amz-json-1.1" }).end(JSON.stringify(answer));
+        });
+    }),
+    container: undefined as ReturnType<typeof container> | undefined,
+};
 
 const { code, inputs } = buildReceiverBundle();
 
 /** Loads the bundle as a fresh container and returns its handler with everything it touched. */
 function container(responders: Partial<Responders> = {}, env: Record<string, string> = ENV) {
-    const c = { calls: [] as SdkCall[], lines: [] as ReceiverLogLine[], clock: NOW, handler: undefined as unknown as (event: unknown) => Promise<ReceiverResponse> };
-    const sdk = fakeSdk(c.calls, {
-        GetSecretValueCommand: () => ({ SecretString: SIGNING_SECRET }),
-        PutEventsCommand: (input) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: "11111111-eb" })) }),
-        PutObjectCommand: () => ({ ETag: '"etag"' }),
-        ...responders,
-    } as Responders);
-    const sandboxProcess = { env: { ...env }, stdout: { write: (text: string) => c.lines.push(JSON.parse(text)) } };
+    const c = {
+        calls: [] as SdkCall[],
+        lines: [] as ReceiverLogLine[],
+        /** AWS SDK packages the bundle has required so far. */
+        required: [] as string[],
+        clock: NOW,
+        handler: undefined as unknown as (event: unknown) => Promise<ReceiverResponse>,
+        responders: {
+            GetSecretValueCommand: () => ({ SecretString: SIGNING_SECRET }),
+            PutEventsCommand: (input) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: "11111111-eb" })) }),
+            PutObjectCommand: () => ({ ETag: '"etag"' }),
+            ...responders,
+        } as Responders,
+    };
+    secretsManager.container = c;
+    const sdk = fakeSdk(c.calls, c.responders);
+    const sandboxProcess = { env: { AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url, ...env }, stdout: { write: (text: string) => c.lines.push(JSON.parse(text)) } };
     const SandboxDate = class extends Date {
         static now(): number {
             return c.clock * 1000;
@@ -66,19 +111,37 @@ function container(responders: Partial<Responders> = {}, env: Record<string, str
     };
     const module = { exports: {} as Record<string, any> };
     const load = new Function("require", "module", "exports", "process", "Date", code);
-    load((id: string) => sdk[id] ?? require(id), module, module.exports, sandboxProcess, SandboxDate);
+    const sandboxRequire = (id: string) => {
+        if (id.startsWith("@aws-sdk/")) {
+            c.required.push(id);
+            if (!sdk[id]) throw new Error(`the bundle required ${id}, which no fake stands in for`);
+            return sdk[id];
+        }
+        return require(id);
+    };
+    load(sandboxRequire, module, module.exports, sandboxProcess, SandboxDate);
     c.handler = module.exports.handler;
     return c;
 }
 
 describe("receiver bundle", function () {
+    before(function (done) {
+        secretsManager.server.listen(0, "127.0.0.1", () => {
+            secretsManager.url = `http://127.0.0.1:${(secretsManager.server.address() as { port: number }).port}`;
+            done();
+        });
+    });
+    after(function (done) {
+        secretsManager.server.close(done);
+    });
+
     it("holds only this project's code and requires nothing but the runtime's AWS SDK clients and Node built-ins", function () {
         assert.deepEqual(inputs.filter((file) => !file.startsWith("components/")), [], "bundled files from outside components/");
         assert.ok(inputs.includes("components/receiver/handler.ts") && inputs.includes("components/receiver/verify.ts"));
         const required = [...new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))].sort();
         assert.deepEqual(
             required.filter((id) => !builtinModules.includes(id.replace(/^node:/, ""))),
-            ["@aws-sdk/client-eventbridge", "@aws-sdk/client-s3", "@aws-sdk/client-secrets-manager"],
+            ["@aws-sdk/client-eventbridge", "@aws-sdk/client-s3"],
         );
         assert.ok(!/smithy|SignatureV4|class \w+Client/.test(code), "AWS SDK code is inlined in the bundle");
         assert.ok(code.length < 32 * 1024, `the bundle grew to ${code.length} bytes`);
@@ -94,6 +157,16 @@ describe("receiver bundle", function () {
             ["GetSecretValueCommand", "PutEventsCommand", "PutEventsCommand"],
         );
         assert.deepEqual(c.calls[0].input, { SecretId: ENV.SIGNING_SECRET_ARN });
+        // Signed with the function's credentials from the environment, as the SDK would sign it.
+        const headers = c.calls[0].headers!;
+        assert.equal(headers["x-amz-target"], "secretsmanager.GetSecretValue");
+        assert.equal(headers["x-amz-security-token"], ENV.AWS_SESSION_TOKEN);
+        assert.match(
+            String(headers.authorization),
+            /^AWS4-HMAC-SHA256 Credential=ASIAIOSFODNN7EXAMPLE\/\d{8}\/us-east-1\/secretsmanager\/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target, Signature=[0-9a-f]{64}$/,
+        );
+        // Only the client every request needs is loaded: the S3 client waits for an oversize event.
+        assert.deepEqual(c.required, ["@aws-sdk/client-eventbridge"]);
         const entry = c.calls[1].input.Entries[0];
         assert.deepEqual(
             { ...entry, Time: entry.Time.getTime() },
@@ -112,8 +185,24 @@ describe("receiver bundle", function () {
             Key: `stripe/events/type=checkout.session.completed/dt=2025-06-15/evt_1QAbCdEfGhIjKlMnOpQrStUv.json`,
             Body: JSON.stringify(JSON.parse(body)),
             ContentType: "application/json",
+            IfNoneMatch: "*",
         });
         assert.ok(!c.calls.some((call) => call.command === "PutEventsCommand"));
+        // Loaded for the first oversize event, then kept for the next.
+        assert.equal((await c.handler(signedDelivery(body))).statusCode, 200);
+        assert.deepEqual(c.required, ["@aws-sdk/client-eventbridge", "@aws-sdk/client-s3"]);
+        assert.equal(c.calls.filter((call) => call.command === "PutObjectCommand").length, 2);
+    });
+
+    it("writes an oversize event once: S3's 412 for a redelivery is success, a 409 conflict answers 500 so that Stripe retries", async function () {
+        const s3Error = (status: number, name: string) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+        const body = stripeEventBody({ minBytes: 300_000 });
+        const redelivered = container({ PutObjectCommand: () => { throw s3Error(412, "PreconditionFailed"); } });
+        assert.equal((await redelivered.handler(signedDelivery(body))).statusCode, 200);
+        assert.equal(redelivered.lines[0].outcome, "archived");
+        const conflicting = container({ PutObjectCommand: () => { throw s3Error(409, "ConditionalRequestConflict"); } });
+        assert.equal((await conflicting.handler(signedDelivery(body))).statusCode, 500);
+        assert.equal(conflicting.lines[0].code, "archive_failed");
     });
 
     it("does not store an oversize event of a type outside the rule's pattern from EVENT_PATTERN", async function () {
@@ -145,6 +234,14 @@ describe("receiver bundle", function () {
         const c = container({}, partial);
         assert.equal((await c.handler(signedDelivery(stripeEventBody()))).statusCode, 500);
         assert.equal(c.lines[0].error, "Error: environment variables not set: LAKE_BUCKET, SIGNING_SECRET_ARN");
+        assert.deepEqual(c.calls, []);
+    });
+
+    it("answers 500 when Lambda's credentials are missing from the environment, without calling AWS", async function () {
+        const { AWS_SECRET_ACCESS_KEY: _key, ...partial } = ENV;
+        const c = container({}, partial);
+        assert.equal((await c.handler(signedDelivery(stripeEventBody()))).statusCode, 500);
+        assert.match(String(c.lines[0].error), /^Error: AWS_SECRET_ACCESS_KEY is not set/);
         assert.deepEqual(c.calls, []);
     });
 

@@ -1,13 +1,35 @@
 import { selectEventTypes } from "../../../components/events/eventTypes";
-import { buildEventPattern } from "../../../components/routing/eventPattern";
+import { STRIPE_EVENT_TYPES } from "../../../components/events/catalog.generated";
+import { buildEventPattern, EVENT_SOURCE } from "../../../components/routing/eventPattern";
+import { buildArchiveDefinition } from "../../../components/workflow/definition";
 import * as assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
+import { StateMachine } from "aws-local-stepfunctions";
 import { createReceiver, MAX_STATE_INPUT_BYTES, parseSigningSecrets, type PublishResult, type ReceiverLogLine, type ReceiverOptions, type ReceiverResponse, stateInputBytes } from "../../../components/receiver/handler";
-import { MAX_BODY_BYTES, parseSignatureHeader, WebhookVerifier } from "../../../components/receiver/verify";
-import { objectKey } from "../../../components/lake/layout";
-import { EVENT_SOURCE } from "../../../components/routing/eventPattern";
 import {
+    escapedJsonBytes,
+    MAX_BODY_BYTES,
+    MAX_JSON_DEPTH,
+    MAX_SIGNATURE_HEADER_LENGTH,
+    parseSignatureHeader,
+    scanJson,
+    WebhookVerifier,
+} from "../../../components/receiver/verify";
+import {
+    MAX_EVENT_ID_LENGTH,
+    MAX_EVENT_TYPE_LENGTH,
+    MAX_LAKE_PREFIX_LENGTH,
+    MAX_LOCAL_NAME_BYTES,
+    MAX_OBJECT_KEY_BYTES,
+    objectKey,
+    validateLakePrefix,
+} from "../../../components/lake/layout";
+import {
+    formatLikeStripe,
     functionUrlEvent,
     NOW,
     padBody,
@@ -17,6 +39,7 @@ import {
     signatureHeader,
     signedDelivery,
     stripeEventBody,
+    webhookEvent,
 } from "../../../fixtures/stripeWebhooks";
 import { stripeEvent } from "../../../fixtures/stripeEvents";
 
@@ -52,6 +75,64 @@ function harness(overrides: Partial<ReceiverOptions> = {}) {
 }
 
 const bodyOf = (response: ReceiverResponse): Record<string, unknown> => JSON.parse(response.body ?? "");
+
+/** The receiver's bound on a body's size inside Step Functions. */
+const escapedSize = (body: string): number => escapedJsonBytes(Buffer.from(body, "utf8"), body.length);
+
+/** JSON as a serialiser that escapes every non-ASCII character would write it: the worst case for its size. */
+const escapeNonAscii = (json: string): string => json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+const worstJson = (value: unknown): string => escapeNonAscii(JSON.stringify(value));
+const worstJsonBytes = (value: unknown): number => Buffer.byteLength(worstJson(value));
+
+/** The event a rule hands to the state machine, with the longest real envelope: replays carry `replay-name` (up to 64 characters). */
+function deliveredEvent(detail: { type: string; created: number }): Record<string, unknown> {
+    return {
+        version: "0",
+        id: "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
+        "detail-type": detail.type,
+        source: EVENT_SOURCE,
+        account: "123456789012",
+        time: new Date(detail.created * 1000).toISOString().replace(".000Z", "Z"),
+        region: "ap-southeast-7",
+        resources: [],
+        "replay-name": "r".repeat(64),
+        detail,
+    };
+}
+
+/** The longest execution ARN: 80-character state machine and execution names. */
+const EXECUTION_ARN = `arn:aws:states:ap-southeast-7:123456789012:express:${"s".repeat(80)}:${"e".repeat(80)}:${"u".repeat(36)}`;
+
+/** Arrays nested `levels` deep, as JSON text. */
+const nestedArrays = (levels: number): string => "[".repeat(levels) + "]".repeat(levels);
+
+/** A signed body whose `data.object` carries `extra` as raw JSON text. */
+function bodyWith(extra: string, options: { id?: string; type?: string } = {}): string {
+    const event = webhookEvent(options);
+    return formatLikeStripe(event).replace('"object": "checkout.session",', `"object": "checkout.session",\n      "extra": ${extra},`);
+}
+
+/**
+ * A header string that counts the characters the parser examines: indexOf counts what it scans,
+ * charCodeAt and slice what they read. The parser's work is then measured, not timed.
+ */
+class CountingHeader extends String {
+    examined = 0;
+    override indexOf(search: string, from = 0): number {
+        const found = super.indexOf(search, from);
+        this.examined += (found < 0 ? this.length : found + search.length) - from;
+        return found;
+    }
+    override charCodeAt(index: number): number {
+        this.examined += 1;
+        return super.charCodeAt(index);
+    }
+    override slice(start?: number, end?: number): string {
+        const text = super.slice(start, end);
+        this.examined += text.length;
+        return text;
+    }
+}
 
 /** Asserts a 4xx with the given log code, nothing published or archived, and an error body that names the problem. */
 function assertRejected(h: ReturnType<typeof harness>, response: ReceiverResponse, status: number, code: string, message: RegExp): void {
@@ -445,7 +526,8 @@ describe("receiver", function () {
 
         it("publishes up to the last byte the state machine takes and archives from the next one", async function () {
             const base = stripeEventBody({ minBytes: 200_000 });
-            const limit = MAX_STATE_INPUT_BYTES - (stateInputBytes(0, "checkout.session.completed", EVENT_SOURCE));
+            // Whitespace is neither escaped nor non-ASCII: each byte of padding adds exactly one byte to the bound.
+            const limit = Buffer.byteLength(base) + MAX_STATE_INPUT_BYTES - stateInputBytes(escapedSize(base), "checkout.session.completed", EVENT_SOURCE);
             const h = harness();
             assert.equal((await h.receive(signedDelivery(padBody(base, limit)))).statusCode, 200);
             assert.equal((await h.receive(signedDelivery(padBody(base, limit + 1)))).statusCode, 200);
@@ -453,27 +535,31 @@ describe("receiver", function () {
             assert.equal(Buffer.byteLength(h.published[0][0].Detail!), limit);
         });
 
-        it("sizes the state machine input from the raw body plus the largest EventBridge envelope, replays included", function () {
+        it("bounds every payload Step Functions builds from the event: the delivered event and the task inputs that embed it", function () {
             const body = stripeEventBody({ minBytes: 20_000 });
             const detail = JSON.parse(body);
-            const delivered = {
-                version: "0",
-                id: "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
-                "detail-type": detail.type,
-                source: EVENT_SOURCE,
-                account: "123456789012",
-                time: new Date(detail.created * 1000).toISOString().replace(".000Z", "Z"),
-                region: "ap-southeast-7",
-                resources: [],
-                // Events replayed from an EventBridge archive carry the replay's name (up to 64 characters).
-                "replay-name": "r".repeat(64),
-                detail,
-            };
-            const bound = stateInputBytes(Buffer.byteLength(body), detail.type, EVENT_SOURCE);
-            const compactInput = Buffer.byteLength(JSON.stringify(delivered));
-            const prettyInput = compactInput - Buffer.byteLength(JSON.stringify(detail)) + Buffer.byteLength(body);
-            assert.ok(prettyInput <= bound && prettyInput >= bound - 512, `${prettyInput} vs bound ${bound}`);
-            assert.ok(compactInput < prettyInput);
+            const bound = stateInputBytes(escapedSize(body), detail.type, EVENT_SOURCE);
+            const key = objectKey("stripe/prod-events", detail);
+            // `detail` compacted, or kept as received; either way with every non-ASCII character escaped.
+            const sizes = [worstJson(detail), escapeNonAscii(body)].map((detailText) => {
+                const input = JSON.stringify(deliveredEvent(detail)).replace(JSON.stringify(detail), () => detailText);
+                // The archive step's PutObject and the park step's SendMessage, as definition.ts builds them.
+                return {
+                    input: Buffer.byteLength(input),
+                    putObject: worstJsonBytes({ Bucket: "b".repeat(63), Key: key, Body: detailText, ContentType: "application/json" }),
+                    sendMessage: worstJsonBytes({
+                        QueueUrl: `https://sqs.ap-southeast-7.amazonaws.com/123456789012/${"q".repeat(80)}`,
+                        MessageBody: input,
+                        MessageAttributes: {
+                            ERROR_CODE: { DataType: "String", StringValue: "StripeEventArchiveFailed" },
+                            EXECUTION_ARN: { DataType: "String", StringValue: EXECUTION_ARN },
+                        },
+                    }),
+                };
+            });
+            const largest = Math.max(...sizes.flatMap((s) => Object.values(s)));
+            assert.ok(largest <= bound, `${JSON.stringify(sizes)} vs bound ${bound}`);
+            assert.ok(bound - largest <= 4096, `the bound gives away ${bound - largest} bytes`);
             // Every published entry also fits EventBridge's entry limit (Time 14 bytes + Source + DetailType + Detail).
             assert.ok(14 + EVENT_SOURCE.length + detail.type.length + Buffer.byteLength(body) < bound);
         });
@@ -499,6 +585,224 @@ describe("receiver", function () {
             assert.equal(response.statusCode, 500);
             assert.deepEqual(bodyOf(response), { error: "internal error; Stripe will retry" });
             assert.deepEqual([h.lines[0].level, h.lines[0].code, h.lines[0].error], ["error", "internal_error", "RangeError: clock unavailable"]);
+        });
+    });
+
+
+    describe("refusing what the lake cannot hold, before answering 200", function () {
+        it("answers 400 to an event id longer than the lake's keys hold, and publishes one at the longest", async function () {
+            const h = harness();
+            const longest = `evt_${"a".repeat(MAX_EVENT_ID_LENGTH - 4)}`;
+            assert.equal((await h.receive(signedDelivery(stripeEventBody({ id: longest })))).statusCode, 200);
+            assert.equal(h.published[0][0].DetailType, "checkout.session.completed");
+            for (const id of [`${longest}b`, `evt_${"a".repeat(255)}`]) {
+                const refused = harness();
+                const response = await refused.receive(signedDelivery(stripeEventBody({ id })));
+                assertRejected(refused, response, 400, "event_id_too_long", /^the event id is longer than 200 characters, more than the lake's keys hold$/);
+            }
+        });
+
+        it("answers 400 to an event type longer than EventBridge takes, and publishes one at the longest", async function () {
+            const h = harness();
+            const longest = `invoice.${"p".repeat(MAX_EVENT_TYPE_LENGTH - 8)}`;
+            assert.equal((await h.receive(signedDelivery(stripeEventBody({ type: longest })))).statusCode, 200);
+            assert.equal(h.published[0][0].DetailType, longest);
+            for (const type of [`${longest}d`, `invoice.${"p".repeat(2000)}`]) {
+                const refused = harness();
+                const response = await refused.receive(signedDelivery(stripeEventBody({ type })));
+                assertRejected(refused, response, 400, "event_type_too_long", /^the event type is longer than 128 characters, more than EventBridge and the lake take$/);
+            }
+        });
+
+        it("keeps the type cap well above every type Stripe sends", function () {
+            const longest = Math.max(...STRIPE_EVENT_TYPES.map((type) => type.length));
+            assert.equal(longest, 70, "the catalog's longest type changed: check MAX_EVENT_TYPE_LENGTH's margin in lake/layout.ts");
+            assert.ok(longest * 1.5 < MAX_EVENT_TYPE_LENGTH);
+        });
+
+        it("answers 400 to arrays and objects nested deeper than the pipeline stores, and publishes the deepest it takes", async function () {
+            // data.object is the third level: the extra field's arrays start at the fourth.
+            const deepest = bodyWith(nestedArrays(MAX_JSON_DEPTH - 3));
+            const h = harness();
+            assert.equal((await h.receive(signedDelivery(deepest))).statusCode, 200);
+            assert.equal(h.published[0][0].Detail, deepest);
+            const refused = harness();
+            const response = await refused.receive(signedDelivery(bodyWith(`{"a": ${nestedArrays(MAX_JSON_DEPTH - 3)}}`)));
+            assertRejected(refused, response, 400, "body_too_deep", /^the request body nests arrays and objects deeper than 64 levels, more than the pipeline stores$/);
+        });
+
+        it("refuses a body nested 100,000 levels deep without overflowing the stack", async function () {
+            const body = `{"id": "evt_1QDeep", "object": "event", "type": "invoice.paid", "created": ${NOW}, "data": {"object": {"x": ${nestedArrays(100_000)}}}}`;
+            assert.ok(Buffer.byteLength(body) > 200_000);
+            const h = harness();
+            assertRejected(h, await h.receive(signedDelivery(body)), 400, "body_too_deep", /deeper than 64 levels/);
+            assert.equal(scanJson(Buffer.from(body)), -1);
+        });
+
+        it("counts nesting outside strings only, and escapes as JSON writes them", function () {
+            const count = (text: string) => scanJson(Buffer.from(text), 2);
+            assert.equal(count('{"a": "[[[{{{"}'), 4);
+            assert.equal(count('{"a": "\\"[[[", "b": "\\\\"}'), 12);
+            assert.equal(count('{"a": "x\\n\\u00e9"}'), 6);
+            assert.equal(count('{"a": [[]]}'), -1);
+            assert.equal(count('[[], [], {"a": 1}]'), 2);
+            assert.equal(count("[[[ ]]]"), -1);
+        });
+
+        it("lets an event at every cap through to the bus, and to the lake when it is oversize", async function () {
+            const id = `evt_${"I".repeat(MAX_EVENT_ID_LENGTH - 4)}`;
+            const type = `treasury.${"t".repeat(MAX_EVENT_TYPE_LENGTH - 9)}`;
+            const body = bodyWith(nestedArrays(MAX_JSON_DEPTH - 3), { id, type });
+            const h = harness();
+            assert.equal((await h.receive(signedDelivery(body))).statusCode, 200);
+            assert.deepEqual(
+                h.published.map(([entry]) => [entry.DetailType, entry.Detail]),
+                [[type, body]],
+            );
+            assert.deepEqual([h.lines[0].outcome, h.lines[0].eventId, h.lines[0].eventType], ["published", id, type]);
+
+            const prefix = ["p".repeat(MAX_LOCAL_NAME_BYTES), "q".repeat(MAX_LOCAL_NAME_BYTES), "r".repeat(MAX_LAKE_PREFIX_LENGTH - 2 * MAX_LOCAL_NAME_BYTES - 2)].join("/");
+            const oversize = harness({ lakePrefix: validateLakePrefix(prefix) });
+            const big = bodyWith(`[${nestedArrays(MAX_JSON_DEPTH - 4)}, "${"x".repeat(300_000)}"]`, { id, type });
+            assert.equal((await oversize.receive(signedDelivery(big))).statusCode, 200);
+            assert.deepEqual(oversize.archived.map((a) => a.key), [`${prefix}/type=${type}/dt=2025-06-15/${id}.json`]);
+        });
+
+        it("keeps the longest accepted id, type and prefix within S3's 1,024-byte key and a 255-byte local file name", function () {
+            assert.equal(MAX_OBJECT_KEY_BYTES, 1024);
+            const id = `evt_${"i".repeat(MAX_EVENT_ID_LENGTH - 4)}`;
+            const type = `a.${"t".repeat(MAX_EVENT_TYPE_LENGTH - 2)}`;
+            const prefix = ["p".repeat(MAX_LOCAL_NAME_BYTES), "q".repeat(MAX_LOCAL_NAME_BYTES), "r".repeat(MAX_LAKE_PREFIX_LENGTH - 2 * MAX_LOCAL_NAME_BYTES - 2)].join("/");
+            assert.equal(validateLakePrefix(prefix), prefix);
+            const key = objectKey(prefix, { id, type, created: 253402300799 });
+            assert.equal(Buffer.byteLength(key), MAX_OBJECT_KEY_BYTES);
+            // A longer prefix, segment, id or type is refused before it can make a longer key.
+            assert.throws(() => validateLakePrefix(`${prefix}r`), /at most 670 characters, with no segment over 255/);
+            assert.throws(() => validateLakePrefix("s".repeat(MAX_LOCAL_NAME_BYTES + 1)), /no segment over 255/);
+            assert.throws(() => objectKey(prefix, { id: `${id}i`, type, created: 0 }), /Refusing to build a lake key/);
+            assert.throws(() => objectKey(prefix, { id, type: `${type}t`, created: 0 }), /Refusing to build a lake key/);
+
+            // Every segment is a folder or a file of the local lake, the file also under the name the
+            // atomic write gives it first (`<file>.<uuid>.tmp`): the file system takes each of them.
+            const fileName = `${id}.json`;
+            const temporary = `${fileName}.${randomUUID()}.tmp`;
+            assert.ok(Buffer.byteLength(temporary) <= MAX_LOCAL_NAME_BYTES, `${Buffer.byteLength(temporary)} bytes`);
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lake-names-"));
+            try {
+                const folder = path.join(dir, ...key.split("/").slice(0, -1));
+                fs.mkdirSync(folder, { recursive: true });
+                fs.writeFileSync(path.join(folder, temporary), "{}");
+                fs.renameSync(path.join(folder, temporary), path.join(folder, fileName));
+                assert.deepEqual(fs.readdirSync(folder), [fileName]);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+    });
+
+    describe("the Stripe-Signature header parser", function () {
+        it("refuses a 1 MB header of commas without reading it", async function () {
+            const header = new CountingHeader(",".repeat(1024 * 1024));
+            assert.equal(parseSignatureHeader(header as unknown as string), undefined);
+            assert.equal(header.examined, 0);
+            const h = harness();
+            const response = await h.receive(functionUrlEvent(stripeEventBody(), { headers: { "stripe-signature": ",".repeat(1024 * 1024) } }));
+            assertRejected(h, response, 400, "malformed_signature", /not of the form t=<unix seconds>,v1=<hex signature>/);
+        });
+
+        it("reads each character of a header up to the cap a bounded number of times", function () {
+            const v1 = `v1=${"ab".repeat(32)}`;
+            for (const shape of [",", "=", ",=", "==,", "t", " ", "v1=,", `${v1},`, `t=${NOW},`]) {
+                const text = shape.repeat(Math.ceil(MAX_SIGNATURE_HEADER_LENGTH / shape.length)).slice(0, MAX_SIGNATURE_HEADER_LENGTH);
+                const header = new CountingHeader(text);
+                parseSignatureHeader(header as unknown as string);
+                assert.ok(header.examined <= 3 * text.length, `${JSON.stringify(shape)}: ${header.examined} characters examined for ${text.length}`);
+            }
+        });
+
+        it("accepts a header of exactly the cap and refuses one character more", async function () {
+            const body = stripeEventBody();
+            const signed = signatureHeader(body);
+            const padded = (length: number) => `${signed},v0=${"0".repeat(length - signed.length - 4)}`;
+            assert.equal((await harness().receive(functionUrlEvent(body, { headers: { "stripe-signature": padded(MAX_SIGNATURE_HEADER_LENGTH) } }))).statusCode, 200);
+            const h = harness();
+            const response = await h.receive(functionUrlEvent(body, { headers: { "stripe-signature": padded(MAX_SIGNATURE_HEADER_LENGTH + 1) } }));
+            assertRejected(h, response, 400, "malformed_signature", /not of the form/);
+        });
+    });
+
+    describe("non-ASCII text and the state machine's 256 KiB", function () {
+        /** A signed event carrying `count` two-byte characters: each grows from 2 bytes to 7 at worst, the most any character grows. */
+        const accented = (count: number) => bodyWith(JSON.stringify("é".repeat(count)), { type: "invoice.paid" });
+        const published = async (body: string) => {
+            const h = harness();
+            assert.equal((await h.receive(signedDelivery(body))).statusCode, 200);
+            return h.published.length === 1;
+        };
+        let largest = "";
+
+        before(async function () {
+            // Asked of the receiver itself, so that the checks below do not take its bound on trust.
+            let low = 0;
+            let high = MAX_STATE_INPUT_BYTES / 2;
+            assert.ok((await published(accented(low))) && !(await published(accented(high))));
+            while (high - low > 1) {
+                const mid = (low + high) >> 1;
+                if (await published(accented(mid))) low = mid;
+                else high = mid;
+            }
+            largest = accented(low);
+        });
+
+        it("publishes the largest body of multi-byte text under the bound and archives one character more", async function () {
+            const h = harness();
+            assert.equal((await h.receive(signedDelivery(largest))).statusCode, 200);
+            assert.equal((await h.receive(signedDelivery(largest.replace('"é', '"éé')))).statusCode, 200);
+            assert.deepEqual([h.published.length, h.archived.length], [1, 1]);
+            // The bound costs such text no more than its worst case: 7 bytes a character.
+            assert.ok(Buffer.byteLength(largest) > (2 / 7) * (MAX_STATE_INPUT_BYTES - 4096), `${Buffer.byteLength(largest)} bytes`);
+        });
+
+        it("fits that body into 256 KiB with every non-ASCII character escaped, through the archive definition's tasks", async function () {
+            const event = JSON.parse(largest);
+            const input = deliveredEvent(event);
+            assert.ok(worstJsonBytes(input) <= MAX_STATE_INPUT_BYTES, `execution input: ${worstJsonBytes(input)} bytes`);
+
+            const taskInputs: Record<string, unknown>[] = [];
+            const machine = new StateMachine(buildArchiveDefinition({ bucketName: "b".repeat(63), lakePrefix: "stripe/prod-events", deadLetterQueueUrl: `https://sqs.ap-southeast-7.amazonaws.com/123456789012/${"q".repeat(80)}` }) as never, {
+                validationOptions: { checkArn: true, checkPaths: true },
+            });
+            for (const putFails of [false, true]) {
+                const execution = machine.run(input as never, {
+                    context: { Execution: { Id: EXECUTION_ARN } },
+                    overrides: {
+                        taskResourceLocalHandlers: {
+                            ArchiveStripeEvent: (request) => {
+                                taskInputs.push(request as Record<string, unknown>);
+                                if (putFails) throw Object.assign(new Error("Access Denied"), { name: "S3.AccessDeniedException" });
+                                return { ETag: '"etag"' };
+                            },
+                            ParkInDeadLetterQueue: (request) => {
+                                taskInputs.push(request as Record<string, unknown>);
+                                return { MessageId: "m-1" };
+                            },
+                        },
+                        retryIntervalOverrides: { ArchiveStripeEvent: 0, ParkInDeadLetterQueue: 0 },
+                    },
+                });
+                const output = await execution.result.catch((error: Error) => error.message);
+                if (putFails) assert.match(String(output), /Writing the Stripe event to the lake kept failing/);
+                else assert.deepEqual(output, input);
+            }
+            const put = taskInputs.find((t) => "Body" in t)!;
+            const park = taskInputs.find((t) => "MessageBody" in t)!;
+            assert.deepEqual(JSON.parse(String(put.Body)), event);
+            assert.deepEqual(JSON.parse(String(park.MessageBody)), input);
+            // At worst, JsonToString escapes the non-ASCII text too, and the task input escapes it once more.
+            for (const [name, task, embedded] of [["PutObject", put, "Body"], ["SendMessage", park, "MessageBody"]] as const) {
+                const worst = worstJsonBytes({ ...task, [embedded]: worstJson(JSON.parse(String(task[embedded]))) });
+                assert.ok(worst <= MAX_STATE_INPUT_BYTES, `${name} input: ${worst} bytes`);
+            }
         });
     });
 

@@ -9,10 +9,10 @@
 -- https://duckdb.org/docs/stable/sql/statements/merge_into
 MERGE INTO events_compacted AS target
 USING (
-    SELECT w.id, w.object, w.api_version, w.created, w.livemode, w.data, w.type, w.dt, w.event_date
+    SELECT w.id, w.object, w.api_version, w.created, w.livemode, w.account, w.data, w.type, w.dt, w.event_date
     FROM (
         SELECT
-            e.id, e.object, e.api_version, e.created, e.livemode, e.data, e.type, e.dt,
+            e.id, e.object, e.api_version, e.created, e.livemode, e.account, e.data, e.type, e.dt,
             CAST(e.dt AS date) AS event_date,
             row_number() OVER (PARTITION BY e.id ORDER BY e.dt, e.type) AS occurrence
         FROM events AS e
@@ -22,5 +22,5 @@ USING (
 ) AS source
 ON target.id = source.id AND target.event_date BETWEEN DATE ':window_from' AND DATE ':window_to'
 WHEN NOT MATCHED THEN
-    INSERT (id, object, api_version, created, livemode, data, type, dt, event_date)
-    VALUES (source.id, source.object, source.api_version, source.created, source.livemode, source.data, source.type, source.dt, source.event_date)
+    INSERT (id, object, api_version, created, livemode, account, data, type, dt, event_date)
+    VALUES (source.id, source.object, source.api_version, source.created, source.livemode, source.account, source.data, source.type, source.dt, source.event_date)

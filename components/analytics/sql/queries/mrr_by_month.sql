@@ -1,30 +1,26 @@
--- MRR by currency and month: the MRR (README "Analytics") of each currency at the end of every
--- month from the first to the latest month with a subscription event, from the state each
--- subscription was in after its last event of or before that month. Minor units of `currency`.
--- A month in which a currency has no active subscription has no row.
-WITH months AS (
-    SELECT m.month_start
-    FROM (
-        SELECT
-            CAST(date_trunc('month', min(event_time)) AS date) AS first_month,
-            CAST(date_trunc('month', max(event_time)) AS date) AS last_month
-        FROM subscriptions
-    ) AS bounds
-    CROSS JOIN UNNEST(sequence(bounds.first_month, bounds.last_month, INTERVAL '1' MONTH)) AS m (month_start)
-),
-state_at_month_end AS (
-    SELECT m.month_start, s.subscription_id, max(s.version) AS version
-    FROM months AS m
-    JOIN subscriptions AS s ON s.event_time < m.month_start + INTERVAL '1' MONTH
-    GROUP BY m.month_start, s.subscription_id
-)
+-- MRR and subscriber metrics by currency and calendar month (UTC) (docs/metrics.md), from
+-- metrics_by_month: MRR and active subscribers at the month's end, the MRR movements and the
+-- subscribers who came, came back and churned in it, Stripe's subscriber churn rate (churned /
+-- (active at the start + new); null without either) and ARPU (MRR / active subscribers). One row per
+-- month, currency and mode (`livemode`), and one for both modes together (`livemode` null); months
+-- without movements are included. Amounts are rounded to whole minor units of `currency` once.
 SELECT
-    CAST(e.month_start AS date) AS month,
-    s.currency,
-    CAST(round(coalesce(sum(s.monthly_amount), 0)) AS bigint) AS mrr,
-    count(DISTINCT s.subscription_id) AS active_subscriptions
-FROM state_at_month_end AS e
-JOIN subscriptions AS s ON s.subscription_id = e.subscription_id AND s.version = e.version
-WHERE s.is_active
-GROUP BY e.month_start, s.currency
-ORDER BY month, s.currency
+    month,
+    currency,
+    livemode,
+    CAST(round(sum(mrr)) AS bigint) AS mrr,
+    sum(active_subscribers) AS active_subscribers,
+    sum(active_subscribers_at_start) AS active_subscribers_at_start,
+    sum(new_subscribers) AS new_subscribers,
+    sum(churned_subscribers) AS churned_subscribers,
+    sum(reactivated_subscribers) AS reactivated_subscribers,
+    CAST(round(sum(new_mrr)) AS bigint) AS new_mrr,
+    CAST(round(sum(expansion_mrr)) AS bigint) AS expansion_mrr,
+    CAST(round(sum(contraction_mrr)) AS bigint) AS contraction_mrr,
+    CAST(round(sum(churned_mrr)) AS bigint) AS churned_mrr,
+    CAST(round(sum(reactivation_mrr)) AS bigint) AS reactivation_mrr,
+    CAST(sum(churned_subscribers) AS double) / nullif(sum(active_subscribers_at_start) + sum(new_subscribers), 0) AS churn_rate,
+    CAST(round(sum(mrr)) AS double) / nullif(sum(active_subscribers), 0) AS arpu
+FROM metrics_by_month
+GROUP BY GROUPING SETS ((month, currency, livemode), (month, currency))
+ORDER BY month, currency, livemode NULLS FIRST

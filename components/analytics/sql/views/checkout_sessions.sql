@@ -20,6 +20,8 @@ SELECT
     CAST(se.dt AS varchar) AS dt,
     CAST(se.version AS bigint) AS version,
     CAST(se.version = se.versions AS boolean) AS is_latest,
+    CAST(coalesce(se.livemode, false) AS boolean) AS livemode,
+    CAST(se.account AS varchar) AS account,
     CAST(se.data.object.id AS varchar) AS session_id,
     CAST(se.data.object.customer AS varchar) AS customer_id,
     CAST(se.data.object.status AS varchar) AS status,

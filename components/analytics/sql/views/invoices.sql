@@ -21,6 +21,8 @@ SELECT
     CAST(ie.dt AS varchar) AS dt,
     CAST(ie.version AS bigint) AS version,
     CAST(ie.version = ie.versions AS boolean) AS is_latest,
+    CAST(coalesce(ie.livemode, false) AS boolean) AS livemode,
+    CAST(ie.account AS varchar) AS account,
     CAST(ie.data.object.id AS varchar) AS invoice_id,
     CAST(ie.data.object.customer AS varchar) AS customer_id,
     CAST(coalesce(ie.data.object.parent.subscription_details.subscription, ie.data.object.subscription) AS varchar) AS subscription_id,

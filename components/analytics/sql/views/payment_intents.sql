@@ -21,6 +21,8 @@ SELECT
     CAST(pe.dt AS varchar) AS dt,
     CAST(pe.version AS bigint) AS version,
     CAST(pe.version = pe.versions AS boolean) AS is_latest,
+    CAST(coalesce(pe.livemode, false) AS boolean) AS livemode,
+    CAST(pe.account AS varchar) AS account,
     CAST(pe.data.object.id AS varchar) AS payment_intent_id,
     CAST(pe.data.object.customer AS varchar) AS customer_id,
     CAST(pe.data.object.status AS varchar) AS status,
