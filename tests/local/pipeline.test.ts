@@ -15,6 +15,7 @@ import { loadSamples, oversize, SampleEvent } from "../../fixtures/samples";
 import { startServer, stopServer } from "../../local/server";
 import { redrive } from "../../ops/redrive";
 import { localExecutor, localParkedEvents } from "../../ops/redriveSources";
+import { removeLake } from "../support/twinFolders";
 
 const SECRET = "whsec_local_test_secret";
 const settings = resolveSettings("stripe", { extraEventTypes: ["payment_intent.*", "customer.subscription.deleted", "invoice.paid"] });
@@ -23,11 +24,6 @@ const sample = (type: string): SampleEvent => {
     if (!found) throw new Error(`no sample of ${type}`);
     return found;
 };
-
-/** A lake folder and the twin's folders beside it (dead-letter queue, journal). */
-function removeLake(lakeDir: string): void {
-    for (const dir of [lakeDir, `${lakeDir}.dead-letter`, `${lakeDir}.journal`]) fs.rmSync(dir, { recursive: true, force: true });
-}
 
 /** Every file under a folder, relative, sorted. */
 function filesIn(dir: string): string[] {
