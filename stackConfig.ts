@@ -55,6 +55,7 @@ export function readPipelineConfig(read: ConfigReader): PipelineConfig {
             workflowType: read.string("workflowType"),
             logRetentionDays: read.number("logRetentionDays"),
             receiverMemoryMb: read.number("receiverMemoryMb"),
+            receiverReservedConcurrency: read.number("receiverReservedConcurrency"),
             retryMaximumEventAgeSeconds: read.number("retryMaximumEventAgeSeconds"),
             retryMaximumAttempts: read.number("retryMaximumAttempts"),
             deadLetterRetentionDays: read.number("deadLetterRetentionDays"),

@@ -16,7 +16,16 @@ export { DEFAULT_EVENT_TYPES, EventTypeSelection, selectEventTypes, suggestEvent
 export { STRIPE_EVENT_TYPES } from "./events/catalog.generated";
 export { DEFAULT_LAKE_PREFIX, objectKey, eventDate, parseObjectKey } from "./lake/layout";
 export { EVENT_SOURCE, buildArchivePattern, buildEventPattern, matchesEventPattern, StripeEventPattern } from "./routing/eventPattern";
-export { AlarmSpec, AlarmTargets, buildAlarmSpecs } from "./monitoring/alarms";
+export {
+    AlarmSpec,
+    AlarmTargets,
+    buildAlarmSpecs,
+    buildReceiverMetricFilters,
+    MetricFilterSpec,
+    receiverMetricsNamespace,
+    REJECTED_REQUESTS_METRIC,
+    REJECTED_REQUESTS_THRESHOLD,
+} from "./monitoring/alarms";
 export { buildArchiveDefinition } from "./workflow/definition";
 export {
     buildArchiveStates,
@@ -24,6 +33,12 @@ export {
     ArchiveStatesOptions,
     ArchiveStateNames,
     ARCHIVE_FAILED_ERROR,
+    NOT_PARKED_ERROR,
+    NOT_PARKED_CAUSE,
+    S3_GENERIC_ERROR,
+    MAX_REWRITES,
+    WRITE_ERROR_FIELD,
+    REWRITES_FIELD,
     DEFAULT_EVENT_PATH,
     DEFAULT_TIME_PATH,
     archiveStepStatements,

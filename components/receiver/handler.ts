@@ -300,9 +300,15 @@ async function initialise(): Promise<Receiver> {
             if (!putObject) {
                 const { PutObjectCommand, S3Client } = require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3");
                 const s3 = new S3Client({});
-                putObject = (Key, Body) => s3.send(new PutObjectCommand({ Bucket: env.lakeBucket, Key, Body, ContentType: "application/json" }));
+                // Written once, as the workflow writes: an oversize event already in the lake is not written again.
+                putObject = (Key, Body) => s3.send(new PutObjectCommand({ Bucket: env.lakeBucket, Key, Body, ContentType: "application/json", IfNoneMatch: "*" }));
             }
-            await putObject(key, body);
+            try {
+                await putObject(key, body);
+            } catch (error) {
+                // 412: a redelivery of an event the lake has, which is success. A 409 (a concurrent write) answers 500 and Stripe retries.
+                if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 412) throw error;
+            }
         },
         eventBusName: env.eventBusName,
         source: env.eventSource,

@@ -194,12 +194,24 @@ describe("receiver bundle", function () {
             Key: `stripe/events/type=checkout.session.completed/dt=2025-06-15/evt_1QAbCdEfGhIjKlMnOpQrStUv.json`,
             Body: JSON.stringify(JSON.parse(body)),
             ContentType: "application/json",
+            IfNoneMatch: "*",
         });
         assert.ok(!c.calls.some((call) => call.command === "PutEventsCommand"));
         // Loaded for the first oversize event, then kept for the next.
         assert.equal((await c.handler(signedDelivery(body))).statusCode, 200);
         assert.deepEqual(c.required, ["@aws-sdk/client-eventbridge", "@aws-sdk/client-s3"]);
         assert.equal(c.calls.filter((call) => call.command === "PutObjectCommand").length, 2);
+    });
+
+    it("writes an oversize event once: S3's 412 for a redelivery is success, a 409 conflict answers 500 so that Stripe retries", async function () {
+        const s3Error = (status: number, name: string) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+        const body = stripeEventBody({ minBytes: 300_000 });
+        const redelivered = container({ PutObjectCommand: () => { throw s3Error(412, "PreconditionFailed"); } });
+        assert.equal((await redelivered.handler(signedDelivery(body))).statusCode, 200);
+        assert.equal(redelivered.lines[0].outcome, "archived");
+        const conflicting = container({ PutObjectCommand: () => { throw s3Error(409, "ConditionalRequestConflict"); } });
+        assert.equal((await conflicting.handler(signedDelivery(body))).statusCode, 500);
+        assert.equal(conflicting.lines[0].code, "archive_failed");
     });
 
     it("does not store an oversize event of a type outside the rule's pattern from EVENT_PATTERN", async function () {
