@@ -1,3 +1,10 @@
+/**
+ * The public API of the `stripe-analytics` package, documented in docs/reuse.md ("Public API"):
+ * the component, its args and outputs, and the pure pieces it is built from, for programs that use
+ * them without it (the archive step in another state machine, the lake layout, the event pattern,
+ * the SQL, the IAM documents under `policies`). Nothing else is reachable: package.json's
+ * `exports` names this module only.
+ */
 export { StripeAnalyticsPipeline, PIPELINE_TYPE, PIPELINE_OUTPUTS, PipelineOutputs, pipelineOutputs } from "./pipeline";
 export { StripeAnalyticsPipelineArgs } from "./args";
 export { PipelineSettings, resolveSettings } from "./settings";

@@ -4,7 +4,7 @@ import * as stripe from "@pulumi/stripe";
 import { serviceRole } from "../common/serviceRole";
 import { PartContext, jsonFrom } from "../context";
 import { bundleReceiver, RECEIVER_HANDLER } from "../receiver/bundle";
-import { RECEIVER_ENV } from "../receiver/handler";
+import { RECEIVER_ENV } from "../receiver/env";
 import { EVENT_SOURCE } from "../routing/eventPattern";
 import { Routing } from "../routing";
 import { Storage } from "../storage";

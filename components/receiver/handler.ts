@@ -12,19 +12,9 @@ import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsResponse } from "@aws-sdk/client-eventbridge";
 import { DEFAULT_LAKE_PREFIX, objectKey } from "../lake/layout";
 import { EVENT_SOURCE, matchesEventPattern } from "../routing/eventPattern";
+import { RECEIVER_ENV } from "./env";
 import { getSecretString } from "./secrets";
 import { DEFAULT_TOLERANCE_SECONDS, WebhookVerifier, type Verified } from "./verify";
-
-/** Environment variables the component sets on the function; the handler reads nothing else. */
-export const RECEIVER_ENV = {
-    eventBusName: "EVENT_BUS_NAME",
-    eventSource: "EVENT_SOURCE",
-    lakeBucket: "LAKE_BUCKET",
-    lakePrefix: "LAKE_PREFIX",
-    signingSecretArn: "SIGNING_SECRET_ARN",
-    /** The rule's event pattern (JSON), applied by the receiver itself to oversize events. */
-    eventPattern: "EVENT_PATTERN",
-} as const;
 
 export interface ReceiverResponse {
     statusCode: number;
