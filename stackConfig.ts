@@ -3,7 +3,8 @@
  * One table, two readers: index.ts reads it through `pulumi.Config` during `pulumi up`, and the
  * local pipeline reads the same keys from `Pulumi.<stack>.yaml` without the Pulumi CLI.
  */
-import { PipelineConfigError, StripeAnalyticsPipelineArgs } from "./components";
+import type { StripeAnalyticsPipelineArgs } from "./components/args";
+import { PipelineConfigError } from "./components/errors";
 
 /** Config namespace of this project (the project name in Pulumi.yaml). */
 export const CONFIG_NAMESPACE = "stripe-analytics";
@@ -55,6 +56,7 @@ export function readPipelineConfig(read: ConfigReader): PipelineConfig {
             workflowType: read.string("workflowType"),
             logRetentionDays: read.number("logRetentionDays"),
             receiverMemoryMb: read.number("receiverMemoryMb"),
+            receiverReservedConcurrency: read.number("receiverReservedConcurrency"),
             retryMaximumEventAgeSeconds: read.number("retryMaximumEventAgeSeconds"),
             retryMaximumAttempts: read.number("retryMaximumAttempts"),
             deadLetterRetentionDays: read.number("deadLetterRetentionDays"),

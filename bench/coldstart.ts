@@ -10,8 +10,8 @@
  * Each path is timed at two points:
  * - floor: load @aws-sdk/client-eventbridge and construct its client (the one client every request
  *   needs); then its first PutEvents;
- * - ours: load the bundle as bundleReceiver() builds it; then its first signed event (the secret
- *   read, verification and PutEvents);
+ * - ours: load the bundle the component deploys (bundleReceiver(), from `npm run build`); then its
+ *   first signed event (the secret read, verification and PutEvents);
  * - two ways of reading the signing secret on top of the floor, the choice receiver/secrets.ts
  *   explains: @aws-sdk/client-secrets-manager (GetSecretValue, then PutEvents), and that module's
  *   signed request (bundled alone by esbuild).
@@ -27,7 +27,7 @@ import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { bundleReceiver } from "../components/receiver/bundle";
-import { RECEIVER_ENV } from "../components/receiver/handler";
+import { RECEIVER_ENV } from "../components/receiver/env";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 const GOAL_VS_FLOOR = 1.15;

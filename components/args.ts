@@ -72,6 +72,17 @@ export interface StripeAnalyticsPipelineArgs {
     /** Memory of the receiver function in MB (128 to 10240); CPU scales with it. Webhook ingestion only. Default: 256. */
     receiverMemoryMb?: number;
     /**
+     * Concurrent executions reserved for the receiver, which are also its cap: a flood of requests
+     * to the public function URL is throttled there (Stripe retries throttled deliveries) instead
+     * of using up the account's Lambda concurrency and money. 1 to 900, or -1 for no reservation
+     * and no cap. Lambda keeps at least 100 (fewer on new, low-quota accounts) of the account's
+     * concurrency unreserved, so on an account with a small quota any reservation fails with
+     * `InvalidParameterValueException: ... decreases account's UnreservedConcurrentExecution below
+     * its minimum value`: set -1 there, or raise the quota. Default: 10.
+     * https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+     */
+    receiverReservedConcurrency?: number;
+    /**
      * How long EventBridge keeps retrying delivery to the state machine, in seconds (60 to
      * 86400), before the event goes to the dead-letter queue. Default: 86400 (24 h).
      */

@@ -1,3 +1,10 @@
+/**
+ * The public API of the `stripe-analytics` package, documented in docs/reuse.md ("Public API"):
+ * the component, its args and outputs, and the pure pieces it is built from, for programs that use
+ * them without it (the archive step in another state machine, the lake layout, the event pattern,
+ * the SQL, the IAM documents under `policies`). Nothing else is reachable: package.json's
+ * `exports` names this module only.
+ */
 export { StripeAnalyticsPipeline, PIPELINE_TYPE, PIPELINE_OUTPUTS, PipelineOutputs, pipelineOutputs } from "./pipeline";
 export { StripeAnalyticsPipelineArgs } from "./args";
 export { PipelineSettings, resolveSettings } from "./settings";
@@ -9,7 +16,16 @@ export { DEFAULT_EVENT_TYPES, EventTypeSelection, selectEventTypes, suggestEvent
 export { STRIPE_EVENT_TYPES } from "./events/catalog.generated";
 export { DEFAULT_LAKE_PREFIX, objectKey, eventDate, parseObjectKey } from "./lake/layout";
 export { EVENT_SOURCE, buildArchivePattern, buildEventPattern, matchesEventPattern, StripeEventPattern } from "./routing/eventPattern";
-export { AlarmSpec, AlarmTargets, buildAlarmSpecs } from "./monitoring/alarms";
+export {
+    AlarmSpec,
+    AlarmTargets,
+    buildAlarmSpecs,
+    buildReceiverMetricFilters,
+    MetricFilterSpec,
+    receiverMetricsNamespace,
+    REJECTED_REQUESTS_METRIC,
+    REJECTED_REQUESTS_THRESHOLD,
+} from "./monitoring/alarms";
 export { buildArchiveDefinition } from "./workflow/definition";
 export {
     buildArchiveStates,
@@ -17,6 +33,12 @@ export {
     ArchiveStatesOptions,
     ArchiveStateNames,
     ARCHIVE_FAILED_ERROR,
+    NOT_PARKED_ERROR,
+    NOT_PARKED_CAUSE,
+    S3_GENERIC_ERROR,
+    MAX_REWRITES,
+    WRITE_ERROR_FIELD,
+    REWRITES_FIELD,
     DEFAULT_EVENT_PATH,
     DEFAULT_TIME_PATH,
     archiveStepStatements,

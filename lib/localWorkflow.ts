@@ -1,8 +1,10 @@
 /**
  * Runs the deployed archive definition (workflow/definition.ts) on this machine with
  * aws-local-stepfunctions. Only the two service calls are replaced: S3 PutObject writes into the
- * local lake, SQS SendMessage into the local dead-letter queue. Retry, Catch and the key
- * expression run as they do in Step Functions.
+ * local lake (write-once, as `IfNoneMatch: "*"` asks, failing as Step Functions reports S3's 412),
+ * SQS SendMessage into the local dead-letter queue. Retry, Catch, the write-once Choice and the key
+ * expression run as they do in Step Functions. The definition is parsed and validated once; each
+ * event is one execution of it.
  *
  * aws-local-stepfunctions (3.0.0) runs JSONPath states only; a JSONata state passes its input
  * through unchanged. So the JSONata Pass states a definition starts with (ingestion "eventbridge"
@@ -12,17 +14,22 @@
  */
 import { randomUUID } from "node:crypto";
 import jsonata from "jsonata";
-import { StateMachine } from "aws-local-stepfunctions";
+import { ExecutionAbortedError, StateMachine } from "aws-local-stepfunctions";
 import type { IngestionMode } from "../components/ingestion/settings";
 import { archiveStateNames } from "../components/workflow/archiveStep";
 import { buildArchiveDefinition } from "../components/workflow/definition";
 import { EventBridgeEvent } from "./eventBridge";
-import { LocalDeadLetterQueue, LocalLake, ParkedMessage } from "./lakeStore";
+import { LocalDeadLetterQueue, LocalLake, ParkedMessage, PutObjectOptions } from "./lakeStore";
 
 export const LOCAL_BUCKET = "local-lake";
 export const LOCAL_QUEUE_URL = "local-dead-letter";
 
 export type WorkflowOutcome = { status: "stored"; key: string } | { status: "parked"; key: string; messageId: string };
+
+/** A run stopped by `abort()`: its event reached no end, and stays wherever it came from. */
+export class WorkflowAborted extends Error {
+    override name = "WorkflowAborted";
+}
 
 export interface LocalWorkflowOptions {
     lake: LocalLake;
@@ -80,6 +87,10 @@ export function splitJsonataPrologue(definition: Definition): { prologue: Record
 export class LocalWorkflow {
     private readonly machine: StateMachine;
     private readonly prologue: Record<string, unknown>[];
+    private readonly names = archiveStateNames();
+    private readonly executions = new Set<{ abort(): void }>();
+    /** Service calls in progress: an abort waits for them, so no write is left half done. */
+    private readonly calls = new Set<Promise<unknown>>();
 
     constructor(private readonly options: LocalWorkflowOptions) {
         const definition = buildArchiveDefinition({ bucketName: LOCAL_BUCKET, lakePrefix: options.lakePrefix, deadLetterQueueUrl: LOCAL_QUEUE_URL, ingestion: options.ingestion }) as unknown as Definition;
@@ -90,7 +101,7 @@ export class LocalWorkflow {
 
     /** One execution for one delivered event; resolves with where the event ended up. */
     async run(event: EventBridgeEvent): Promise<WorkflowOutcome> {
-        const names = archiveStateNames();
+        const names = this.names;
         let key = "";
         let messageId: string | undefined;
         const retries = this.options.retryDelayMs;
@@ -103,20 +114,21 @@ export class LocalWorkflow {
             overrides: {
                 taskResourceLocalHandlers: {
                     [names.archive]: async (request) => {
-                        const put = request as { Bucket: string; Key: string; Body: string };
+                        const put = request as { Bucket: string; Key: string; Body: string; IfNoneMatch?: PutObjectOptions["ifNoneMatch"] };
                         key = put.Key;
-                        await this.options.lake.putObject(put.Key, put.Body);
+                        await this.call(this.options.lake.putObject(put.Key, put.Body, { ifNoneMatch: put.IfNoneMatch }));
                         return {};
                     },
                     [names.park]: async (request) => {
                         const send = request as { MessageBody: string; MessageAttributes: ParkedMessage["attributes"] };
-                        messageId = await this.options.deadLetterQueue.send(send.MessageBody, send.MessageAttributes);
+                        messageId = await this.call(this.options.deadLetterQueue.send(send.MessageBody, send.MessageAttributes));
                         return { MessageId: messageId };
                     },
                 },
-                ...(retries === undefined ? {} : { retryIntervalOverrides: { [names.archive]: retries, [names.park]: retries } }),
+                ...(retries === undefined ? {} : { retryIntervalOverrides: { [names.archive]: retries, [names.park]: retries }, waitTimeOverrides: { [names.waitRewrite]: retries } }),
             },
         });
+        this.executions.add(execution);
         try {
             await execution.result;
             return { status: "stored", key };
@@ -124,7 +136,21 @@ export class LocalWorkflow {
             if (messageId !== undefined) {
                 return { status: "parked", key, messageId };
             }
+            if (error instanceof ExecutionAbortedError) throw new WorkflowAborted("stopped before its event was stored or parked");
             throw error;
+        } finally {
+            this.executions.delete(execution);
         }
+    }
+
+    /** Stops every running execution and waits until no write or send is in progress. */
+    async abort(): Promise<void> {
+        for (const execution of this.executions) execution.abort();
+        while (this.calls.size > 0) await Promise.allSettled([...this.calls]);
+    }
+
+    private call<T>(operation: Promise<T>): Promise<T> {
+        this.calls.add(operation);
+        return operation.finally(() => this.calls.delete(operation));
     }
 }

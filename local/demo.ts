@@ -18,10 +18,10 @@ import { demoDeliveries, Delivery } from "../fixtures/samples";
 import { signatureHeader } from "../fixtures/stripeWebhooks";
 import { CliIo, defineCommand, runMain, UsageError } from "../lib/cli";
 import { EventBridgeEvent, toEventBridgeEvent, toPartnerEvent } from "../lib/eventBridge";
-import { LAKE_OPTION, LocalDeadLetterQueue, LocalLake } from "../lib/lakeStore";
+import { DEAD_LETTER_OPTION, LAKE_OPTION, LocalDeadLetterQueue, LocalLake } from "../lib/lakeStore";
 import { INGESTION_OPTION, loadStackConfig, LocalStackConfig, STACK_OPTION, withIngestion } from "../lib/stackConfig";
 import { localRulePattern, LocalPipeline, Outcome, OutcomeRecord } from "./pipeline";
-import { startServer } from "./server";
+import { startServer, stopServer } from "./server";
 import { localSigningSecret } from "./start";
 
 export const demoCommand = defineCommand({
@@ -37,6 +37,7 @@ export const demoCommand = defineCommand({
         "The samples keep their ids and times, so a lake holds each of them once however often the demo runs (the report counts them once).",
     options: {
         lake: LAKE_OPTION,
+        "dead-letter": DEAD_LETTER_OPTION,
         stack: STACK_OPTION,
         url: { type: "string", placeholder: "URL", defaultText: "a pipeline of its own on a free port", description: "webhook URL of a running npm start" },
         ingestion: INGESTION_OPTION,
@@ -99,38 +100,42 @@ export interface DemoTarget {
     close(): Promise<void>;
 }
 
-/** A fresh pipeline in this process on a free port, writing to `lakeDir`. */
-export async function inProcessTarget(lakeDir: string, settings: LocalStackConfig["settings"]): Promise<DemoTarget> {
+/** A fresh pipeline in this process on a free port, writing to `lakeDir` (and `deadLetterDir`, default beside it). */
+export async function inProcessTarget(lakeDir: string, settings: LocalStackConfig["settings"], deadLetterDir?: string): Promise<DemoTarget> {
     const secret = settings.ingestion === "eventbridge" ? undefined : `whsec_demo${randomBytes(16).toString("hex")}`;
     const records: OutcomeRecord[] = [];
-    const pipeline = new LocalPipeline({ settings, lakeDir, signingSecrets: secret === undefined ? [] : [secret], onOutcome: (r) => records.push(r) });
+    const pipeline = new LocalPipeline({ settings, lakeDir, deadLetterDir, signingSecrets: secret === undefined ? [] : [secret], onOutcome: (r) => records.push(r) });
     const server = await startServer(pipeline, 0);
     return {
         url: `http://127.0.0.1:${server.port}/webhook`,
         secret,
         settle: () => pipeline.idle(),
         outcomes: (id) => records.filter((r) => r.id === id).map((r) => r.outcome),
-        close: () => new Promise((resolve) => server.close(() => resolve())),
+        close: async () => {
+            await stopServer(server);
+            await pipeline.stop();
+        },
     };
 }
 
 /** Bodies of the dead-letter folder's messages. */
-async function parkedBodies(lakeDir: string): Promise<string[]> {
-    return (await new LocalDeadLetterQueue(lakeDir).receive()).map((m) => m.body);
+async function parkedBodies(queue: LocalDeadLetterQueue): Promise<string[]> {
+    return (await queue.receive()).map((m) => m.body);
 }
 
 /**
  * A pipeline already running elsewhere (`npm start`): the demo cannot see its workflow finish, so it
  * waits until the expected objects and parked events appear in the shared lake folder, for at most `timeoutMs`.
  */
-export function runningTarget(url: string, secret: string | undefined, lake: LocalLake, timeoutMs = 15000): DemoTarget {
+export function runningTarget(url: string, secret: string | undefined, lake: LocalLake, timeoutMs = 15000, deadLetterDir?: string): DemoTarget {
+    const queue = LocalDeadLetterQueue.forLake(lake.root, deadLetterDir);
     return {
         url,
         secret,
         settle: async (expectedKeys, parkedIds = []) => {
             const deadline = Date.now() + timeoutMs;
             const arrived = async () => {
-                const parked = parkedIds.length === 0 ? [] : await parkedBodies(lake.root);
+                const parked = parkedIds.length === 0 ? [] : await parkedBodies(queue);
                 return expectedKeys.every((key) => existsSync(lake.pathOf(key))) && parkedIds.every((id) => parked.some((body) => body.includes(id)));
             };
             while (Date.now() < deadline && !(await arrived())) {
@@ -144,7 +149,7 @@ export function runningTarget(url: string, secret: string | undefined, lake: Loc
 const isStored = (outcome: Expected) => outcome === "stored" || outcome === "oversize";
 
 /** Posts every delivery through the target and checks each outcome against the deployed rule and layout. */
-export async function runDemo(lakeDir: string, config: LocalStackConfig, target?: DemoTarget): Promise<DemoResult> {
+export async function runDemo(lakeDir: string, config: LocalStackConfig, target?: DemoTarget, deadLetterDir?: string): Promise<DemoResult> {
     const { lakePrefix } = config.settings;
     const eventBridge = config.settings.ingestion === "eventbridge";
     const lake = new LocalLake(lakeDir);
@@ -154,7 +159,7 @@ export async function runDemo(lakeDir: string, config: LocalStackConfig, target?
         .map((delivery) => ({ ...delivery, expected: expectedOutcome(delivery, config.settings), key: objectKey(lakePrefix, delivery.event) }));
     // The samples' keys are the demo's own (stable ids): an earlier run's objects go, so this run's checks see only what it wrote.
     await Promise.all(deliveries.map((d) => fs.rm(lake.pathOf(d.key), { force: true })));
-    target ??= await inProcessTarget(lakeDir, config.settings);
+    target ??= await inProcessTarget(lakeDir, config.settings, deadLetterDir);
     const lines: string[] = [];
     // Only Stripe's EventBridge delivery parks a demo event (the oversize invoice): only then is there a count of them.
     const summary: DemoResult["summary"] = { received: 0, stored: 0, ignored: 0, rejected: 0, ...(eventBridge && { parked: 0 }) };
@@ -168,7 +173,7 @@ export async function runDemo(lakeDir: string, config: LocalStackConfig, target?
             deliveries.filter((d) => d.expected === "parked").map((d) => d.event.id),
         );
         const stored = new Set(await lake.list(lakePrefix));
-        const parked = await parkedBodies(lakeDir);
+        const parked = await parkedBodies(LocalDeadLetterQueue.forLake(lakeDir, deadLetterDir));
         const parkedCopies = (id: string) => parked.filter((body) => body.includes(id)).length;
         for (const [i, { label, event, expected, key }] of deliveries.entries()) {
             const problems: string[] = [];
@@ -202,19 +207,20 @@ export async function runDemo(lakeDir: string, config: LocalStackConfig, target?
 export async function main(argv: string[], io: CliIo): Promise<number> {
     return demoCommand.run(argv, io, async (flags) => {
         const lakeDir = path.resolve(io.cwd, flags.lake);
+        const deadLetterDir = flags["dead-letter"] === undefined ? undefined : path.resolve(io.cwd, flags["dead-letter"]);
         const config = withIngestion(loadStackConfig(flags.stack), flags.ingestion);
         const eventBridge = config.settings.ingestion === "eventbridge";
         let target: DemoTarget | undefined;
         if (flags.url !== undefined) {
             if (eventBridge) {
-                target = runningTarget(flags.url, undefined, new LocalLake(lakeDir));
+                target = runningTarget(flags.url, undefined, new LocalLake(lakeDir), undefined, deadLetterDir);
             } else {
                 const { secret, generated } = localSigningSecret(io.env);
                 if (generated) throw new UsageError("--url posts to a running npm start: set STRIPE_WEBHOOK_SECRET to the secret it printed");
-                target = runningTarget(flags.url, secret, new LocalLake(lakeDir));
+                target = runningTarget(flags.url, secret, new LocalLake(lakeDir), undefined, deadLetterDir);
             }
         }
-        const result = await runDemo(lakeDir, config, target);
+        const result = await runDemo(lakeDir, config, target, deadLetterDir);
         const s = result.summary;
         const counts = `received ${s.received}, stored ${s.stored}, ignored ${s.ignored}, rejected ${s.rejected}${s.parked === undefined ? "" : `, parked ${s.parked}`}; lake ${lakeDir}`;
         io.stdout.write(

@@ -86,3 +86,19 @@ export function startServer(pipeline: LocalPipeline, port: number, host = "127.0
         });
     });
 }
+
+/** Keep-alive connections that are mid-request get this long to get their answer when the server stops. */
+const CLOSE_GRACE_MS = 1000;
+
+/**
+ * Stops accepting, lets requests in progress get their answer, and then closes every connection:
+ * a client that keeps its connection open (`stripe listen` does) would otherwise hold the server
+ * open for as long as it likes.
+ */
+export async function stopServer(server: http.Server): Promise<void> {
+    const closed = new Promise((resolve) => server.close(resolve));
+    server.closeIdleConnections();
+    const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    await closed;
+    clearTimeout(force);
+}

@@ -1,18 +1,19 @@
 /**
  * `npm start`: the pipeline on this machine, fed by `stripe listen` or `npm run demo`.
- *   npm start -- [--stack dev] [--port 4242] [--lake .lake] [--ingestion webhook|eventbridge]
+ *   npm start -- [--stack dev] [--port 4242] [--lake .lake] [--dead-letter DIR] [--journal DIR] [--ingestion webhook|eventbridge]
  */
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import { CliIo, defineCommand, integerFlag, runMain } from "../lib/cli";
 import { LAYER_DIR } from "../report/layer";
-import { LAKE_OPTION } from "../lib/lakeStore";
+import { JOURNAL_OPTION } from "../lib/journal";
+import { DEAD_LETTER_OPTION, LAKE_OPTION } from "../lib/lakeStore";
 import { LOCAL_PARTNER_SOURCE } from "../lib/eventBridge";
 import { JobRun, startPeriodicJob } from "../lib/periodicJob";
 import { INGESTION_OPTION, loadStackConfig, STACK_OPTION, withIngestion } from "../lib/stackConfig";
 import { liveDashboard } from "../report/live";
 import { LocalPipeline, OutcomeRecord } from "./pipeline";
-import { startServer } from "./server";
+import { stopServer, startServer } from "./server";
 
 export const startCommand = defineCommand({
     name: "start",
@@ -21,12 +22,22 @@ export const startCommand = defineCommand({
         "Serves the receiver on http://127.0.0.1:<port>/webhook and prints one line per event: where it was stored, or why not. " +
         "Signing secret: STRIPE_WEBHOOK_SECRET (the whsec_ that `stripe listen` prints), or a generated one. " +
         `With --ingestion eventbridge the URL stands in for Stripe's delivery to EventBridge instead: it takes the Stripe event, checks no signature, ` +
-        `and puts it on the bus as a partner event of ${LOCAL_PARTNER_SOURCE}. Ctrl-C stops.`,
+        `and puts it on the bus as a partner event of ${LOCAL_PARTNER_SOURCE}. ` +
+        "An event answered 200 is in the bus's journal on disk before the answer; after a crash the next start runs the journal's unfinished events again. " +
+        "Ctrl-C stops within a few seconds (events not finished by then stay in the journal); a second Ctrl-C stops at once.",
     options: {
         stack: STACK_OPTION,
         port: { type: "string", default: "4242", placeholder: "N", description: "port to listen on, 0 for any free one" },
         lake: LAKE_OPTION,
+        "dead-letter": DEAD_LETTER_OPTION,
+        journal: JOURNAL_OPTION,
         ingestion: INGESTION_OPTION,
+        "retry-delay": {
+            type: "string",
+            placeholder: "MS",
+            defaultText: "the deployed workflow's backoff",
+            description: "wait this many milliseconds between the workflow's retries instead, to try faults quickly",
+        },
         "compact-every": {
             type: "string",
             placeholder: "MINUTES",
@@ -65,9 +76,27 @@ export function formatOutcome(record: OutcomeRecord, total: number, lakeDir: str
     return `[${String(total).padStart(5)}] ${record.outcome.padEnd(8)} ${(record.type ?? "-").padEnd(36)} ${(record.id ?? "-").padEnd(30)} ${where}`;
 }
 
-const untilSignalled = () => new Promise<void>((resolve) => process.once("SIGINT", resolve).once("SIGTERM", resolve));
+/** Events still running this long after Ctrl-C are stopped; they stay in the journal. */
+const STOP_GRACE_MS = 2000;
 
-/** Runs until `stopped` resolves (by default Ctrl-C or SIGTERM), then finishes the events in flight. */
+/** The first Ctrl-C (or SIGTERM) resolves; a second one ends the process at once. */
+const untilSignalled = () =>
+    new Promise<void>((resolve) => {
+        const first = () => {
+            process.off("SIGINT", first).off("SIGTERM", first);
+            process.once("SIGINT", () => process.exit(130)).once("SIGTERM", () => process.exit(143));
+            resolve();
+        };
+        process.once("SIGINT", first).once("SIGTERM", first);
+    });
+
+/** How a folder is shown: relative when inside the working directory, absolute otherwise. */
+function shown(cwd: string, dir: string): string {
+    const relative = path.relative(cwd, dir);
+    return relative === "" ? "." : relative.startsWith("..") ? dir : relative;
+}
+
+/** Runs until `stopped` resolves (by default Ctrl-C or SIGTERM), then finishes or journals the events in flight. */
 export async function main(argv: string[], io: CliIo, stopped: () => Promise<void> = untilSignalled): Promise<number> {
     return startCommand.run(argv, io, async (flags) => {
         const print = (line: string) => io.stdout.write(`${line}\n`);
@@ -77,14 +106,16 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
         // Stripe's EventBridge delivery has no signature, so that mode needs no secret.
         const { secret, generated } = eventBridge ? { secret: "", generated: false } : localSigningSecret(io.env);
         const lakeDir = path.resolve(io.cwd, flags.lake);
-        // Paths inside the working directory print relative, others absolute.
-        const relative = path.relative(io.cwd, lakeDir);
-        const shownLake = relative === "" ? "." : relative.startsWith("..") ? lakeDir : relative;
+        const shownLake = shown(io.cwd, lakeDir);
+        const given = (flag: string | undefined) => (flag === undefined ? undefined : path.resolve(io.cwd, flag));
 
         let events = 0;
         const pipeline = new LocalPipeline({
             settings: config.settings,
             lakeDir,
+            deadLetterDir: given(flags["dead-letter"]),
+            journalDir: given(flags.journal),
+            retryDelayMs: flags["retry-delay"] === undefined ? undefined : integerFlag("retry-delay", flags["retry-delay"], 0, 600_000),
             signingSecrets: [secret].filter(Boolean),
             onOutcome: (record) => print(formatOutcome(record, ++events, shownLake)),
         });
@@ -92,6 +123,13 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
         const server = await startServer(pipeline, port, "127.0.0.1", dashboard).catch((error: NodeJS.ErrnoException) => {
             throw new Error(error.code === "EADDRINUSE" ? `port ${port} is already in use; stop the other process or pass --port <n>` : `cannot listen on 127.0.0.1:${port}: ${error.message}`);
         });
+        let resumed;
+        try {
+            resumed = await pipeline.start();
+        } catch (error) {
+            await stopServer(server);
+            throw error;
+        }
 
         const compactEvery = flags["compact-every"] === undefined ? undefined : integerFlag("compact-every", flags["compact-every"], 1, 1440);
         // A child process: the compaction's file reads and DuckDB work stay off the server's event loop.
@@ -119,30 +157,46 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
         print(`  dashboard  http://127.0.0.1:${server.port}/   (docs/dashboard.md)`);
         print(`  archives   ${types.join(", ")}`);
         print(`  lake       ${lakeDir}/${config.settings.lakePrefix}/   dead letters: ${pipeline.deadLetterQueue.dir}/`);
+        print(`  journal    ${pipeline.journalDir}/`);
+        if (resumed.recovered > 0 || resumed.temporaryFilesRemoved > 0 || resumed.unreadableJournalLines > 0) {
+            print(
+                `  resumed    ${resumed.recovered} accepted event(s) from the journal, run again now; ${resumed.temporaryFilesRemoved} temporary file(s) of interrupted writes removed` +
+                    (resumed.unreadableJournalLines > 0 ? `; ${resumed.unreadableJournalLines} journal line(s) cut short by the crash skipped (never acknowledged)` : ""),
+            );
+        }
+        const deadLetterFlag = flags["dead-letter"] === undefined ? "" : ` --dead-letter ${shown(io.cwd, pipeline.deadLetterQueue.dir)}`;
         if (compactEvery !== undefined) print(`  compacts   every ${compactEvery} min into ${path.join(shownLake, LAYER_DIR)}/ (npm run report reads it)`);
         if (eventBridge) {
             print(`Feed it with the Stripe CLI (its signature is ignored in this mode):`);
             print(`  stripe listen --forward-to localhost:${server.port}/webhook`);
             print(`  stripe trigger customer.subscription.created`);
             print(`or with the bundled samples, from another terminal (same --stack, --lake and --ingestion):`);
-            print(`  npm run demo -- --url ${url} --lake ${shownLake} --ingestion eventbridge`);
+            print(`  npm run demo -- --url ${url} --lake ${shownLake}${deadLetterFlag} --ingestion eventbridge`);
         } else {
             print(`  secret     ${generated ? `${secret} (generated; set STRIPE_WEBHOOK_SECRET to use another)` : "from STRIPE_WEBHOOK_SECRET"}`);
             print(`Feed it with the Stripe CLI:`);
             print(`  stripe listen --forward-to localhost:${server.port}/webhook   # then restart with STRIPE_WEBHOOK_SECRET=<the whsec_ it prints>`);
             print(`  stripe trigger customer.subscription.created`);
             print(`or with the bundled samples, from another terminal (same --stack and --lake):`);
-            print(`  STRIPE_WEBHOOK_SECRET=${secret} npm run demo -- --url ${url} --lake ${shownLake}`);
+            // A secret from the environment is the user's own: never print it.
+            print(`  STRIPE_WEBHOOK_SECRET=${generated ? secret : "<from your environment>"} npm run demo -- --url ${url} --lake ${shownLake}${deadLetterFlag}`);
         }
         print(`Ctrl-C stops.`);
 
         await stopped();
-        print("\nstopping: finishing events in flight ...");
+        print(`\nstopping: finishing events in flight (at most ${STOP_GRACE_MS / 1000} s; the rest stays in the journal) ...`);
         await compaction?.stop();
-        await new Promise((resolve) => server.close(resolve));
-        await pipeline.idle();
+        await stopServer(server);
+        await pipeline.stop(STOP_GRACE_MS);
         const c = pipeline.counts;
         print(`received ${c.received}, stored ${c.stored + c.oversize}, ignored ${c.ignored}, parked ${c.parked}, rejected ${c.rejected}, failed ${c.failed}`);
+        const left = pipeline.bus.unfinished;
+        if (left > 0) {
+            print(
+                `journal: ${left} accepted event(s) neither stored nor parked yet (${pipeline.bus.redelivering} after a failed run): ` +
+                    `the next npm start on this lake runs them again (${pipeline.journalDir})`,
+            );
+        }
     });
 }
 

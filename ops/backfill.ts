@@ -4,7 +4,8 @@
  * checkout sessions) turned into events of the configured types.
  *
  * Every document goes to `objectKey(lakePrefix, event)`, the key live delivery uses, as compact
- * JSON: an event that was also delivered live overwrites itself instead of appearing twice.
+ * JSON, written once (ops/lake.ts): an event that was also delivered live is found there and kept
+ * as it is, instead of appearing twice or being replaced.
  * Paging is newest first with `starting_after`; after each page is stored the position is saved
  * in a checkpoint file, so an interrupted run resumes after the last stored page. A 429 from
  * Stripe is waited out with exponential backoff (the SDK retries network errors and 5xx itself,
@@ -80,7 +81,7 @@ export const LIFECYCLE_KINDS: readonly ObjectKind[] = ["subscriptions", "payment
 /**
  * The events a listed object stands for, with the object's current state as `data.object` and the
  * best timestamp the object has. Ids are `evt_listed_<object id>_<what>`, stable across runs, so
- * re-running overwrites; `listed: true` tells them apart from events Stripe sent.
+ * re-running finds them there; `listed: true` tells them apart from events Stripe sent.
  */
 export function listedEvents(kind: ObjectKind, object: Listed & Record<string, unknown>, apiVersion: string): EventDocument[] {
     const event = (type: string, created: number, of: { id: string } & Record<string, unknown> = object) => ({

@@ -14,7 +14,7 @@
 import { objectKey } from "../components/lake/layout";
 import { MAX_STATE_INPUT_BYTES } from "../components/receiver/handler";
 import { stripeEventRejection, type StripeEvent } from "../components/receiver/verify";
-import { ARCHIVE_FAILED_ERROR } from "../components/workflow/archiveStep";
+import { ARCHIVE_FAILED_ERROR, REWRITES_FIELD, WRITE_ERROR_FIELD } from "../components/workflow/archiveStep";
 import type { EventBridgeEvent } from "../lib/eventBridge";
 import type { LakeWriter } from "./lake";
 
@@ -83,7 +83,9 @@ export async function redrive(queue: ParkedEvents, execute: (event: EventBridgeE
             report.received += 1;
             let event: EventBridgeEvent;
             try {
-                event = JSON.parse(message.body);
+                // A message parked after an S3 error carries the archive step's own fields: the event runs without them.
+                const { [WRITE_ERROR_FIELD]: _error, [REWRITES_FIELD]: _rewrites, ...parked } = JSON.parse(message.body);
+                event = parked;
                 if (typeof event?.detail !== "object" || event.detail === null) throw new Error("no detail");
             } catch {
                 report.kept += 1;

@@ -4,7 +4,7 @@ import * as stripe from "@pulumi/stripe";
 import { serviceRole } from "../common/serviceRole";
 import { PartContext, jsonFrom } from "../context";
 import { bundleReceiver, RECEIVER_HANDLER } from "../receiver/bundle";
-import { RECEIVER_ENV } from "../receiver/handler";
+import { RECEIVER_ENV } from "../receiver/env";
 import { EVENT_SOURCE } from "../routing/eventPattern";
 import { Routing } from "../routing";
 import { Storage } from "../storage";
@@ -17,6 +17,8 @@ export const RECEIVER_RUNTIME = "nodejs22.x";
 export interface WebhookIngestion {
     mode: "webhook";
     receiver: aws.lambda.Function;
+    /** The receiver's log group: one JSON line per request (monitoring counts the rejected ones). */
+    logGroup: aws.cloudwatch.LogGroup;
     functionUrl: aws.lambda.FunctionUrl;
     webhookEndpoint: stripe.WebhookEndpoint;
     signingSecret: aws.secretsmanager.Secret;
@@ -62,6 +64,8 @@ export function createWebhookIngestion(ctx: PartContext, { storage, routing }: {
             code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundleReceiver()) }),
             role: role.arn,
             memorySize: settings.receiverMemoryMb,
+            // The cap on the public door (-1: none); a throttled delivery is a 429 that Stripe retries.
+            reservedConcurrentExecutions: settings.receiverReservedConcurrency,
             // Stripe waits up to about 10 s for an answer; a slower one counts as failed and is retried.
             timeout: 10,
             environment: {
@@ -105,5 +109,5 @@ export function createWebhookIngestion(ctx: PartContext, { storage, routing }: {
     );
     new aws.secretsmanager.SecretVersion(`${name}-signing-secret-value`, { secretId: signingSecret.id, secretString: webhookEndpoint.secret }, { parent });
 
-    return { mode: "webhook", receiver, functionUrl, webhookEndpoint, signingSecret };
+    return { mode: "webhook", receiver, logGroup, functionUrl, webhookEndpoint, signingSecret };
 }

@@ -20,13 +20,36 @@ export type IngestionMode = (typeof INGESTION_MODES)[number];
 export const EVENTBRIDGE_UNSUPPORTED_EVENT_TYPES: readonly string[] = ["issuing_authorization.request"];
 
 /** Arguments that configure the webhook receiver, so they mean nothing without one. */
-export const RECEIVER_ONLY_ARGS = ["receiverMemoryMb"] as const satisfies readonly (keyof StripeAnalyticsPipelineArgs)[];
+export const RECEIVER_ONLY_ARGS = ["receiverMemoryMb", "receiverReservedConcurrency"] as const satisfies readonly (keyof StripeAnalyticsPipelineArgs)[];
 
 export interface IngestionSettings {
     ingestion: IngestionMode;
     receiverMemoryMb: number;
+    /** Lambda's `reservedConcurrentExecutions` of the receiver: a cap of 1 to 900, or -1 for none. */
+    receiverReservedConcurrency: number;
     /** API version the webhook endpoint or the event destination renders events with; the account's default when undefined. */
     stripeApiVersion?: pulumi.Input<string>;
+}
+
+/** The receiver's reserved concurrency without a setting: enough for Stripe's delivery rate, small enough to bound a flood. */
+export const DEFAULT_RECEIVER_RESERVED_CONCURRENCY = 10;
+/** An account's default concurrency quota (1,000) less the 100 Lambda keeps unreserved. */
+export const MAX_RECEIVER_RESERVED_CONCURRENCY = 900;
+
+function resolveReservedConcurrency(value: number | undefined): number {
+    if (value === undefined) return DEFAULT_RECEIVER_RESERVED_CONCURRENCY;
+    if (value === 0) {
+        throw new PipelineConfigError("receiverReservedConcurrency", value, "0 reserves nothing and lets the receiver run nowhere: Lambda would throttle every delivery", "set a whole number from 1 to 900, or -1 for no reservation");
+    }
+    if (value !== -1 && (!Number.isInteger(value) || value < 1 || value > MAX_RECEIVER_RESERVED_CONCURRENCY)) {
+        throw new PipelineConfigError(
+            "receiverReservedConcurrency",
+            value,
+            `must be -1 (no reservation) or a whole number of concurrent executions from 1 to ${MAX_RECEIVER_RESERVED_CONCURRENCY}`,
+            `set it within that range, or remove it for the default (${DEFAULT_RECEIVER_RESERVED_CONCURRENCY})`,
+        );
+    }
+    return value;
 }
 
 function resolveMode(ingestion: unknown): IngestionMode {
@@ -85,6 +108,7 @@ export function resolveIngestionSettings(args: StripeAnalyticsPipelineArgs, chec
     const rest = checks.fields({
         // Refused above when set with "eventbridge"; the range check would only repeat that.
         receiverMemoryMb: () => (eventBridge ? undefined : integerIn("receiverMemoryMb", args.receiverMemoryMb, 128, 10240, "MB", "256")) ?? 256,
+        receiverReservedConcurrency: () => (eventBridge ? DEFAULT_RECEIVER_RESERVED_CONCURRENCY : resolveReservedConcurrency(args.receiverReservedConcurrency)),
         stripeApiVersion: () => args.stripeApiVersion,
     });
     return mode && rest && { ...mode, ...rest };

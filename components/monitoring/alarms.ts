@@ -12,6 +12,8 @@
  * - AWS/States execution metrics (by StateMachineArn), of the archive and the compaction workflow:
  *   https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html
  * - AWS/SQS ApproximateNumberOfMessagesVisible (by QueueName): https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
+ * - the receiver's own RejectedRequests, counted from its JSON log lines by the metric filters of
+ *   buildReceiverMetricFilters: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringPolicyExamples.html
  */
 import type { IngestionMode } from "../ingestion/settings";
 
@@ -23,6 +25,11 @@ export interface AlarmTargets<T> {
     ruleName: T;
     stateMachineArn: T;
     deadLetterQueueName: T;
+    /**
+     * Namespace of the receiver's log metrics (receiverMetricsNamespace of the function's name);
+     * the rejected-requests alarm exists only when it is given, with the receiver.
+     */
+    receiverMetricsNamespace?: T;
     /** The compaction workflow (components/compaction); no compaction alarms when absent. */
     compactionStateMachineArn?: T;
 }
@@ -35,7 +42,8 @@ export interface AlarmSpec<T> {
      * characters: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
      */
     description: string;
-    namespace: string;
+    /** A service's namespace, or one of this pipeline's own (its log metrics). */
+    namespace: string | T;
     metricName: string;
     dimensions: Record<string, T>;
     statistic: "Sum" | "Maximum";
@@ -59,8 +67,53 @@ export interface AlarmOptions {
 const FIVE_MINUTES = 300;
 const ONE_HOUR = 3600;
 
+/** The metric the receiver's log lines with `"outcome":"rejected"` (its 4xx answers) are counted in. */
+export const REJECTED_REQUESTS_METRIC = "RejectedRequests";
+/**
+ * Rejected requests in five minutes that raise the alarm. Stripe never sends a request the receiver
+ * rejects, and the function URL's random host name draws few scanners: ten in five minutes is a
+ * flood, a wrong or rotated signing secret, or a misconfigured sender.
+ */
+export const REJECTED_REQUESTS_THRESHOLD = 10;
+
+/**
+ * Namespace of one receiver's log metrics. The metric filters can only take dimension values from
+ * the log line, and none there names the function, so the namespace does: two pipelines in one
+ * account (say a dev and a prod stack) never count into the same metric. The function's name is
+ * 1 to 64 letters, digits, `-` and `_`, all allowed in a namespace:
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html
+ */
+export function receiverMetricsNamespace(functionName: string): string {
+    return `StripeAnalytics/${functionName}`;
+}
+
+/** A CloudWatch Logs metric filter, as data (aws.cloudwatch.LogMetricFilter's inputs). */
+export interface MetricFilterSpec<T> {
+    /** Child name suffix: the filter is `${name}-<role>`. */
+    role: string;
+    pattern: string;
+    metricTransformation: { name: string; namespace: T; value: string; defaultValue?: string; dimensions?: Record<string, string> };
+}
+
+/** The receiver's log lines are one JSON object each (components/receiver/handler.ts ReceiverLogLine). */
+const REJECTED_PATTERN = '{ $.outcome = "rejected" }';
+
+/**
+ * The receiver's rejected requests, from its log group: a count for the alarm (a 0 every minute
+ * with traffic, so the alarm sees a rate) and the same count by `code` (which check refused them:
+ * `signature_mismatch`, `missing_signature`, `method_not_allowed`, ...) for diagnosis, which can
+ * have no default value as it has a dimension. Both come from the same lines, so their sums agree.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
+ */
+export function buildReceiverMetricFilters<T>(namespace: T): MetricFilterSpec<T>[] {
+    return [
+        { role: "receiver-rejected", pattern: REJECTED_PATTERN, metricTransformation: { name: REJECTED_REQUESTS_METRIC, namespace, value: "1", defaultValue: "0" } },
+        { role: "receiver-rejected-by-code", pattern: REJECTED_PATTERN, metricTransformation: { name: REJECTED_REQUESTS_METRIC, namespace, value: "1", dimensions: { Code: "$.code" } } },
+    ];
+}
+
 /** An alarm that fires on the first occurrence of something that should never happen. */
-function onAnyOccurrence<T>(role: string, namespace: string, metricName: string, dimensions: Record<string, T>, description: string): AlarmSpec<T> {
+function onAnyOccurrence<T>(role: string, namespace: string | T, metricName: string, dimensions: Record<string, T>, description: string): AlarmSpec<T> {
     return {
         role,
         description,
@@ -77,10 +130,11 @@ function onAnyOccurrence<T>(role: string, namespace: string, metricName: string,
     };
 }
 
-/** The receiver's alarms, when there is a receiver. */
-function receiverAlarms<T>(receiverFunctionName: T | undefined): AlarmSpec<T>[] {
+/** The alarms on the receiver, the public door: none without a receiver (ingestion "eventbridge"). */
+function receiverAlarms<T>(targets: AlarmTargets<T>): AlarmSpec<T>[] {
+    const receiverFunctionName = targets.receiverFunctionName;
     if (receiverFunctionName === undefined) return [];
-    return [
+    const specs: AlarmSpec<T>[] = [
         onAnyOccurrence(
             "receiver-5xx",
             "AWS/Lambda",
@@ -99,6 +153,22 @@ function receiverAlarms<T>(receiverFunctionName: T | undefined): AlarmSpec<T>[] 
                 "Find what else uses the concurrency, or ask for a higher Lambda concurrency quota.",
         ),
     ];
+    if (targets.receiverMetricsNamespace !== undefined) {
+        specs.push({
+            ...onAnyOccurrence(
+                "receiver-rejected",
+                targets.receiverMetricsNamespace,
+                REJECTED_REQUESTS_METRIC,
+                {},
+                `The Stripe webhook receiver rejected ${REJECTED_REQUESTS_THRESHOLD} or more requests (4xx) in five minutes. Stripe never sends such requests: ` +
+                    "a flood of unsigned requests, a wrong or rotated signing secret (signature_mismatch), or a sender that is not Stripe. " +
+                    "See which check refused them in the RejectedRequests metric by Code, or in the receiver's log group; " +
+                    "for a rotated secret put the new whsec_ in the signing secret, and Stripe's retries deliver the refused events.",
+            ),
+            threshold: REJECTED_REQUESTS_THRESHOLD,
+        });
+    }
+    return specs;
 }
 
 /**
@@ -116,7 +186,7 @@ export function buildAlarmSpecs<T>(targets: AlarmTargets<T>, options: AlarmOptio
     const eventBridge = options.ingestion === "eventbridge";
     const oversizeNote = eventBridge ? PARTNER_OVERSIZE_NOTE : "";
     const specs: AlarmSpec<T>[] = [
-        ...receiverAlarms(targets.receiverFunctionName),
+        ...receiverAlarms(targets),
         onAnyOccurrence(
             "delivery-failed",
             "AWS/Events",

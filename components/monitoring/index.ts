@@ -1,12 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Compaction } from "../compaction";
-import { Ingestion } from "../ingestion";
+import { Ingestion, WebhookIngestion } from "../ingestion";
 import { PartContext, jsonFrom } from "../context";
 import { Routing } from "../routing";
 import { Storage } from "../storage";
 import { Workflow } from "../workflow";
-import { buildAlarmSpecs } from "./alarms";
+import { buildAlarmSpecs, buildReceiverMetricFilters, receiverMetricsNamespace } from "./alarms";
 import { alarmTopicKeyPolicy, alarmTopicPolicy } from "./policies";
 
 export interface Monitoring {
@@ -37,6 +37,7 @@ export function createMonitoring(ctx: PartContext, deps: { storage: Storage; wor
             ruleName: routing.rule.name,
             stateMachineArn: workflow.stateMachine.arn,
             deadLetterQueueName: storage.deadLetterQueue.name,
+            receiverMetricsNamespace: ingestion.mode === "webhook" ? receiverMetricFilters(ctx, ingestion) : undefined,
             compactionStateMachineArn: compaction?.stateMachine.arn,
         },
         { noEventsAlarmHours: settings.noEventsAlarmHours, ingestion: settings.ingestion },
@@ -77,6 +78,24 @@ export function createMonitoring(ctx: PartContext, deps: { storage: Storage; wor
         }
     }
     return { alarms, alarmTopicArn: pulumi.output(topicArn) };
+}
+
+/**
+ * The receiver's log metrics (buildReceiverMetricFilters), on its log group; returns their
+ * namespace for the alarms. Receiver-only, like the receiver alarms: a pipeline without a
+ * receiver has neither.
+ */
+function receiverMetricFilters(ctx: PartContext, ingestion: WebhookIngestion): pulumi.Output<string> {
+    const { name, parent } = ctx;
+    const namespace = ingestion.receiver.name.apply(receiverMetricsNamespace);
+    for (const filter of buildReceiverMetricFilters(namespace)) {
+        new aws.cloudwatch.LogMetricFilter(
+            `${name}-${filter.role}`,
+            { logGroupName: ingestion.logGroup.name, pattern: filter.pattern, metricTransformation: filter.metricTransformation },
+            { parent },
+        );
+    }
+    return namespace;
 }
 
 function createAlarmTopic(ctx: PartContext): aws.sns.Topic {

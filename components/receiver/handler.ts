@@ -12,19 +12,9 @@ import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsResponse } from "@aws-sdk/client-eventbridge";
 import { DEFAULT_LAKE_PREFIX, objectKey } from "../lake/layout";
 import { EVENT_SOURCE, matchesEventPattern } from "../routing/eventPattern";
+import { RECEIVER_ENV } from "./env";
 import { getSecretString } from "./secrets";
 import { DEFAULT_TOLERANCE_SECONDS, WebhookVerifier, type Verified } from "./verify";
-
-/** Environment variables the component sets on the function; the handler reads nothing else. */
-export const RECEIVER_ENV = {
-    eventBusName: "EVENT_BUS_NAME",
-    eventSource: "EVENT_SOURCE",
-    lakeBucket: "LAKE_BUCKET",
-    lakePrefix: "LAKE_PREFIX",
-    signingSecretArn: "SIGNING_SECRET_ARN",
-    /** The rule's event pattern (JSON), applied by the receiver itself to oversize events. */
-    eventPattern: "EVENT_PATTERN",
-} as const;
 
 export interface ReceiverResponse {
     statusCode: number;
@@ -310,9 +300,15 @@ async function initialise(): Promise<Receiver> {
             if (!putObject) {
                 const { PutObjectCommand, S3Client } = require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3");
                 const s3 = new S3Client({});
-                putObject = (Key, Body) => s3.send(new PutObjectCommand({ Bucket: env.lakeBucket, Key, Body, ContentType: "application/json" }));
+                // Written once, as the workflow writes: an oversize event already in the lake is not written again.
+                putObject = (Key, Body) => s3.send(new PutObjectCommand({ Bucket: env.lakeBucket, Key, Body, ContentType: "application/json", IfNoneMatch: "*" }));
             }
-            await putObject(key, body);
+            try {
+                await putObject(key, body);
+            } catch (error) {
+                // 412: a redelivery of an event the lake has, which is success. A 409 (a concurrent write) answers 500 and Stripe retries.
+                if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 412) throw error;
+            }
         },
         eventBusName: env.eventBusName,
         source: env.eventSource,

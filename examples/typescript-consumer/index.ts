@@ -1,7 +1,8 @@
 /**
  * Another team's project: its bucket and its EventBridge bus already exist (here they come from
- * stack config), and it adds the Stripe pipeline on top of them, consuming this repository as an
- * npm package (`"stripe-analytics": "file:../.."`; a git URL works the same way).
+ * stack config), and it adds the Stripe pipeline on top of them, with the npm package
+ * `stripe-analytics` as a dependency (from npm, or `github:<org>/stripe-analytics#v0.1.0`;
+ * .ci/run installs the tarball `npm pack` makes of this repository in its place; docs/reuse.md).
  *
  *   pulumi config set lakeBucketName acme-data-lake
  *   pulumi config set eventBusName acme-events

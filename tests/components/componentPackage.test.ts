@@ -1,6 +1,7 @@
 /**
  * The multi-language component package: the schema the Pulumi SDK's component analyzer infers
- * from this repository must carry every argument of StripeAnalyticsPipelineArgs and every output
+ * from the package (the packed tarball as installed, and the built clone `pulumi package add` with
+ * a git URL runs the plugin from) must carry every argument of StripeAnalyticsPipelineArgs and every output
  * of the class, with the types other languages' SDKs are generated from. The expected lists are
  * read from the TypeScript source itself, so an argument added later is checked without editing
  * this test; a type form not in EXPECTED_INPUT/EXPECTED_OUTPUT fails until it is added here
@@ -12,7 +13,8 @@ import * as path from "path";
 import ts from "typescript";
 import { parse } from "yaml";
 import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
-import { COMPONENT_CLASS, componentPackage, REPO_ROOT } from "../support/componentSchema";
+import { analyzePackage, COMPONENT_CLASS, componentPackage, REPO_ROOT, servedSchema } from "../support/componentSchema";
+import { installedPackage, packedPackage } from "../support/packedPackage";
 
 /** Schema property of each argument type form: non-Input fields are `plain` (known at preview). */
 const EXPECTED_INPUT: Record<string, object> = {
@@ -101,7 +103,9 @@ describe("component package (schema inferred by the Pulumi SDK's component analy
     };
 
     it("is a nodejs plugin whose package name makes the token the component registers with", async function () {
-        assert.deepEqual(parse(fs.readFileSync(path.join(REPO_ROOT, "PulumiPlugin.yaml"), "utf8")), { runtime: "nodejs" });
+        for (const dir of [REPO_ROOT, installedPackage()]) {
+            assert.deepEqual(parse(fs.readFileSync(path.join(dir, "PulumiPlugin.yaml"), "utf8")), { runtime: "nodejs" }, dir);
+        }
         const { schema } = pkg();
         const { PIPELINE_TYPE } = await import("../../components");
         assert.equal(schema.name, "stripe-analytics");
@@ -109,11 +113,23 @@ describe("component package (schema inferred by the Pulumi SDK's component analy
         assert.equal(resource().isComponent, true);
     });
 
-    it("hosts exactly this component from package.json's main, as the plugin host loads it", function () {
-        const main = path.resolve(REPO_ROOT, pkg().packageJson.main);
-        assert.equal(main, path.join(REPO_ROOT, "components/index.ts"));
-        const components = getPulumiComponents(require(main));
-        assert.deepEqual(components.map((c) => c.name), [COMPONENT_CLASS]);
+    it("hosts exactly this component from package.json's main, built JavaScript, as the plugin host loads it (require of the folder)", function () {
+        for (const dir of [installedPackage(), packedPackage().builtSource]) {
+            const main = path.resolve(dir, pkg().packageJson.main);
+            assert.equal(main, path.join(dir, "dist/index.js"));
+            assert.equal(require.resolve(dir), main);
+            const components = getPulumiComponents(require(dir));
+            assert.deepEqual(components.map((c) => c.name), [COMPONENT_CLASS]);
+        }
+    });
+
+    it("is served by Pulumi's own plugin host, started in the installed package as the Node.js language host starts a plugin", async function () {
+        // As JSON, the way the schema travels (fields the analyzer leaves undefined are absent).
+        assert.deepEqual(await servedSchema(installedPackage()), JSON.parse(JSON.stringify(pkg().schema)));
+    });
+
+    it("infers the same schema from a built clone, which `pulumi package add <git URL>@<tag>` runs the plugin from", function () {
+        assert.deepEqual(analyzePackage(packedPackage().builtSource).schema, pkg().schema);
     });
 
     it("has every argument of StripeAnalyticsPipelineArgs as an input of the type its declaration maps to", function () {

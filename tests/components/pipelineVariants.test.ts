@@ -137,6 +137,24 @@ describe("StripeAnalyticsPipeline configuration errors", function () {
             "Invalid deadLetterRetentionDays 30: must be a whole number of days from 1 to 14. Fix: set it within that range, or remove it for the default (14)",
         ],
         [
+            "a receiver reservation of 0, which would throttle every delivery",
+            "stripe",
+            { receiverReservedConcurrency: 0 },
+            "Invalid receiverReservedConcurrency 0: 0 reserves nothing and lets the receiver run nowhere: Lambda would throttle every delivery. Fix: set a whole number from 1 to 900, or -1 for no reservation",
+        ],
+        [
+            "a receiver reservation beyond what a default account can leave unreserved",
+            "stripe",
+            { receiverReservedConcurrency: 901 },
+            "Invalid receiverReservedConcurrency 901: must be -1 (no reservation) or a whole number of concurrent executions from 1 to 900. Fix: set it within that range, or remove it for the default (10)",
+        ],
+        [
+            "a fractional receiver reservation",
+            "stripe",
+            { receiverReservedConcurrency: 2.5 },
+            "Invalid receiverReservedConcurrency 2.5: must be -1 (no reservation) or a whole number of concurrent executions from 1 to 900. Fix: set it within that range, or remove it for the default (10)",
+        ],
+        [
             "a fractional retry count",
             "stripe",
             { retryMaximumAttempts: 2.5 },
@@ -154,6 +172,18 @@ describe("StripeAnalyticsPipeline configuration errors", function () {
             assert.throws(() => new mod.StripeAnalyticsPipeline(name, args as any), { name: "PipelineConfigError", message });
         });
     }
+});
+
+describe("the receiver's concurrency cap", function () {
+    it("reserves 10 executions by default, the given number otherwise, and none with -1", async function () {
+        const { mocks } = await deployPipelines([
+            { name: "capped", args: {} },
+            { name: "wide", args: { receiverReservedConcurrency: 200 } },
+            { name: "open", args: { receiverReservedConcurrency: -1 } },
+        ]);
+        const reserved = (name: string) => mocks.get("aws:lambda/function:Function", `${name}-receiver`).inputs.reservedConcurrentExecutions;
+        assert.deepEqual([reserved("capped"), reserved("wide"), reserved("open")], [10, 200, -1]);
+    });
 });
 
 describe("StripeAnalyticsPipeline during `pulumi preview`", function () {

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { main as chaos } from "../../bench/chaos";
 import { main as benchReport } from "../../bench/report";
 import { defineCommand, execute, formatError, integerFlag, invocationOf, nearest, parseTime, UsageError } from "../../lib/cli";
 import { main as demo } from "../../local/demo";
@@ -125,15 +126,16 @@ describe("lib/cli: the one command framework", function () {
 
     describe("every command uses it", function () {
         const commands: [string, (argv: string[], io: ReturnType<typeof testIo>) => Promise<number>, string[]][] = [
-            ["start", start, ["--stack", "--port", "--lake", "--ingestion"]],
-            ["demo", demo, ["--lake", "--stack", "--url", "--ingestion"]],
+            ["start", start, ["--stack", "--port", "--lake", "--ingestion", "--dead-letter", "--journal", "--retry-delay"]],
+            ["demo", demo, ["--lake", "--stack", "--url", "--ingestion", "--dead-letter"]],
             ["load", load, ["--events", "--concurrency", "--stack", "--lake"]],
-            ["redrive", redrive, ["--lake", "--stack", "--queue-url", "--state-machine-arn", "--region", "--ingestion", "--bucket", "--lake-prefix"]],
-            ["replay", replay, ["--from", "--to", "--archive-arn", "--bus-arn", "--rule-arn", "--stack", "--name", "--no-wait", "--poll-seconds"]],
+            ["redrive", redrive, ["--lake", "--stack", "--queue-url", "--state-machine-arn", "--region", "--ingestion", "--bucket", "--lake-prefix", "--dead-letter", "--journal"]],
+            ["replay", replay, ["--from", "--to", "--archive-arn", "--bus-arn", "--rule-arn", "--stack", "--name", "--no-wait", "--poll-seconds", "--events"]],
             ["backfill", backfill, ["--since", "--until", "--objects", "--lake", "--bucket", "--stack", "--checkpoint", "--concurrency"]],
             ["report", report, ["--lake", "--prefix", "--json", "--html", "--live-only", "--stack", "--coupon-durations", "--cancellation-churn"]],
             ["sample", sample, ["--lake", "--prefix", "--customers", "--months", "--start", "--seed"]],
             ["bench:report", benchReport, ["--events"]],
+            ["chaos", chaos, ["--events", "--concurrency", "--runs", "--stack"]],
         ];
         for (const [name, main, options] of commands) {
             it(`${name}: --help lists every option and an example, and a typo gets the nearest option`, async function () {

@@ -18,10 +18,11 @@ import { LocalLake } from "../../lib/lakeStore";
 import { loadStackConfig, withIngestion } from "../../lib/stackConfig";
 import { postEvent, runDemo, runningTarget } from "../../local/demo";
 import { LocalPipeline, OutcomeRecord } from "../../local/pipeline";
-import { startServer } from "../../local/server";
+import { startServer, stopServer } from "../../local/server";
 import { main as redriveMain } from "../../ops/redrive-cli";
 import { main as startMain } from "../../local/start";
 import { testIo } from "../support/standIns";
+import { removeLake } from "../support/twinFolders";
 
 const settings = resolveSettings("stripe", { ingestion: "eventbridge", extraEventTypes: ["payment_intent.*", "customer.subscription.deleted", "invoice.paid"] });
 const sample = (type: string): SampleEvent => {
@@ -46,8 +47,9 @@ describe("local pipeline with ingestion eventbridge (npm start -- --ingestion ev
     });
 
     afterEach(async function () {
-        await new Promise((resolve) => server.close(resolve));
-        fs.rmSync(lakeDir, { recursive: true, force: true });
+        await stopServer(server);
+        await pipeline.stop();
+        removeLake(lakeDir);
     });
 
     // Stripe's pretty-printed JSON, as `stripe listen` forwards it; no signature.
@@ -120,7 +122,7 @@ describe("--ingestion of the local commands", function () {
         const { stdout } = await promisify(execFile)("npm", ["run", "--silent", "demo", "--", "--lake", lakeDir, "--ingestion", "eventbridge"], { cwd: path.resolve(__dirname, "../..") });
         assert.match(stdout, /demo: every outcome as expected/);
         assert.match(stdout, /received 9, stored 7, ignored 1, rejected 0, parked 1; lake /);
-        fs.rmSync(lakeDir, { recursive: true, force: true });
+        removeLake(lakeDir);
     });
 
     it("takes the stack's ingestion unless given, and refuses what preview refuses", function () {
@@ -151,6 +153,6 @@ describe("--ingestion of the local commands", function () {
         stop();
         assert.equal(await running, 0);
         assert.ok(fs.existsSync(path.join(lakeDir, objectKey("events", event))));
-        fs.rmSync(lakeDir, { recursive: true, force: true });
+        removeLake(lakeDir);
     });
 });

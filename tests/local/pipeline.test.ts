@@ -12,9 +12,10 @@ import { LocalLake } from "../../lib/lakeStore";
 import { loadStackConfig } from "../../lib/stackConfig";
 import { LocalPipeline, OutcomeRecord } from "../../local/pipeline";
 import { loadSamples, oversize, SampleEvent } from "../../fixtures/samples";
-import { startServer } from "../../local/server";
+import { startServer, stopServer } from "../../local/server";
 import { redrive } from "../../ops/redrive";
 import { localExecutor, localParkedEvents } from "../../ops/redriveSources";
+import { removeLake } from "../support/twinFolders";
 
 const SECRET = "whsec_local_test_secret";
 const settings = resolveSettings("stripe", { extraEventTypes: ["payment_intent.*", "customer.subscription.deleted", "invoice.paid"] });
@@ -49,8 +50,9 @@ describe("local pipeline (npm start) over HTTP", function () {
     });
 
     afterEach(async function () {
-        await new Promise((resolve) => server.close(resolve));
-        fs.rmSync(lakeDir, { recursive: true, force: true });
+        await stopServer(server);
+        await pipeline.stop();
+        removeLake(lakeDir);
     });
 
     const post = (event: unknown, secret = SECRET) => postSigned(url, JSON.stringify(event, null, 2), secret);
@@ -158,7 +160,8 @@ describe("local pipeline (npm start) over HTTP", function () {
             assert.deepEqual(result.summary, { received: 10, stored: 8, ignored: 1, rejected: 1 });
             assert.deepEqual({ stored: running.counts.stored, oversize: running.counts.oversize, ignored: running.counts.ignored, rejected: running.counts.rejected }, { stored: 7, oversize: 1, ignored: 1, rejected: 1 });
         } finally {
-            await new Promise((resolve) => runningServer.close(resolve));
+            await stopServer(runningServer);
+            await running.stop();
         }
     });
 
@@ -180,7 +183,7 @@ describe("local commands", function () {
         const { stdout } = await npm(["demo", "--", "--lake", lakeDir]);
         assert.match(stdout, /demo: every outcome as expected/);
         assert.match(stdout, /received 10, stored \d+, ignored \d+, rejected 1/);
-        fs.rmSync(lakeDir, { recursive: true, force: true });
+        removeLake(lakeDir);
     });
 
     it("npm start fails with one line when the port is in use or the config cannot be read", async function () {

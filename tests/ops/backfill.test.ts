@@ -228,7 +228,28 @@ describe("backfill", function () {
             assert.equal(put.method, "PUT");
             assert.equal(decodeURIComponent(put.url.split("?")[0]), `/stripe-lake-a1b2c3d/${objectKey("events", event as never)}`);
             assert.equal(put.headers["content-type"], "application/json");
+            assert.equal(put.headers["if-none-match"], "*", "written once: never over an object the lake has");
             assert.equal(put.body, JSON.stringify(event));
+        });
+
+        it("counts an event S3 already has (412) as stored, and writes again after a conflict (409)", async function () {
+            const events = [fixtureEvent(8, "checkout.session.completed", NOW_S - 7200), fixtureEvent(9, "checkout.session.completed", NOW_S - 7100)];
+            stripe = await startStripeStandIn({ "/v1/events": events });
+            const s3Error = (status: number, code: string) => ({
+                status,
+                headers: { "content-type": "application/xml" },
+                body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message><RequestId>1</RequestId></Error>`,
+            });
+            let conflicts = 0;
+            s3 = await startStandIn((request) => {
+                if (request.url.includes(events[0].id)) return s3Error(412, "PreconditionFailed");
+                return conflicts++ === 0 ? s3Error(409, "ConditionalRequestConflict") : { status: 200, headers: { etag: '"e"' } };
+            });
+            const io = testIo({ cwd: tempDir({}), env: { STRIPE_API_KEY: API_KEY }, exec: () => JSON.stringify({ bucketName: "stripe-lake-a1b2c3d" }) });
+            assert.equal(await main(["--since", SINCE], io, clientsFor(stripe, s3)), 0, io.err());
+            assert.match(io.out(), /stored 2 events/);
+            const puts = s3.requests.map((r) => decodeURIComponent(r.url.split("?")[0]).split("/").pop());
+            assert.deepEqual(puts.sort(), [`${events[0].id}.json`, `${events[1].id}.json`, `${events[1].id}.json`].sort());
         });
     });
 

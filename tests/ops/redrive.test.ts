@@ -101,7 +101,7 @@ describe("redrive of events too big for the workflow (ingestion eventbridge park
         const report = await redrive(sqsParkedEvents(aws.client, QUEUE_URL), stateMachineExecutor(aws.client, STATE_MACHINE), { lake: s3Lake(aws.client, "stripe-lake-1a2b3c4"), lakePrefix: "stripe/events" });
         assert.deepEqual(report, { received: 2, stored: 2, storedDirectly: 1, parkedAgain: 0, kept: 0, problems: [] });
         const puts = aws.calls.filter((c) => c.command === "PutObjectCommand").map((c) => c.input);
-        assert.deepEqual(puts, [{ Bucket: "stripe-lake-1a2b3c4", Key: objectKey("stripe/events", invoice), Body: JSON.stringify(invoice), ContentType: "application/json" }]);
+        assert.deepEqual(puts, [{ Bucket: "stripe-lake-1a2b3c4", Key: objectKey("stripe/events", invoice), Body: JSON.stringify(invoice), ContentType: "application/json", IfNoneMatch: "*" }]);
         const started = aws.calls.filter((c) => c.command === "StartSyncExecutionCommand").map((c) => JSON.parse(c.input.input).detail.id);
         assert.deepEqual(started, ["evt_1"], "the oversize event never goes to StartExecution");
         assert.deepEqual(aws.remaining(), []);

@@ -1,7 +1,11 @@
 import { strict as assert } from "assert";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { main } from "../../ops/replay-cli";
-import { buildReplayRequest, replayName } from "../../ops/replay";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { NOT_PARKED_CAUSE } from "../../components/workflow/archiveStep";
+import { buildReplayRequest, FAILED_EVENTS_QUERY, parseFailedEvents, replayName, replayWindows } from "../../ops/replay";
 import { awsJson, FAKE_CREDENTIALS, RecordedRequest, StandIn, startStandIn, testIo } from "../support/standIns";
 
 const ARCHIVE = "arn:aws:events:eu-west-1:123456789012:archive/stripe-archive-a1b2c3d";
@@ -159,6 +163,72 @@ describe("replay", function () {
                 message: '--from "2025-02-01T10:00:00" is not a date (2025-01-31) or a date and time with a zone (2025-01-31T12:00:00Z)',
             });
             await assert.rejects(main(["--since", "2025-02-01"], testIo(), client), { name: "UsageError", message: "unknown option --since" });
+        });
+    });
+
+    describe("what to replay: the events neither stored nor parked", function () {
+        const cause = (id: string, type: string, time: string) => NOT_PARKED_CAUSE.replace("{}", id).replace("{}", type).replace("{}", time);
+
+        it("lists them with a Logs Insights query whose parse pattern is the Fail state's Cause", function () {
+            const pattern = /parse details\.cause "([^"]+)" as eventId, eventType, eventTime/.exec(FAILED_EVENTS_QUERY)?.[1];
+            assert.equal(pattern, "event * type * time *: neither in the lake nor parked");
+            const asRegExp = new RegExp(`^${pattern!.replace(/\*/g, "(\\S+)")}$`);
+            assert.deepEqual(asRegExp.exec(cause("evt_1Abc", "invoice.paid", "2025-02-01T10:00:00Z"))?.slice(1), ["evt_1Abc", "invoice.paid", "2025-02-01T10:00:00Z"]);
+            assert.match(FAILED_EVENTS_QUERY, /filter type = "ExecutionFailed" and details\.error = "StripeEventNotStoredNorParked"/);
+        });
+
+        it("reads the query's export as the console writes it (CSV or JSON) and as `aws logs get-query-results` prints it", function () {
+            const csv = [
+                "@timestamp,execution_arn,eventId,eventType,eventTime",
+                '2025-02-01 10:00:03.120,"arn:aws:states:eu-west-1:123456789012:express:stripe-workflow:a,b",evt_1A,invoice.paid,2025-02-01T10:00:00Z',
+                "2025-02-01 10:05:00.000,arn:x,evt_1B,,",
+            ].join("\r\n");
+            assert.deepEqual(parseFailedEvents(csv), [
+                { eventId: "evt_1A", eventType: "invoice.paid", time: new Date("2025-02-01T10:00:00Z"), timeFrom: "eventTime" },
+                { eventId: "evt_1B", eventType: undefined, time: new Date("2025-02-01T10:05:00Z"), timeFrom: "@timestamp" },
+            ]);
+            const json = JSON.stringify([{ "@timestamp": "2025-02-01 10:00:03.120", eventId: "evt_1A", eventType: "invoice.paid", eventTime: "2025-02-01T10:00:00Z" }]);
+            assert.deepEqual(parseFailedEvents(json).map((e) => e.time), [new Date("2025-02-01T10:00:00Z")]);
+            const cli = JSON.stringify({ status: "Complete", results: [[{ field: "@timestamp", value: "2025-02-01 10:00:03.120" }, { field: "eventId", value: "evt_1A" }]] });
+            assert.deepEqual(parseFailedEvents(cli), [{ eventId: "evt_1A", eventType: undefined, time: new Date("2025-02-01T10:00:03.120Z"), timeFrom: "@timestamp" }]);
+            assert.throws(() => parseFailedEvents("@timestamp,other\n2025-02-01 10:00:00.000,x"), { name: "UsageError", message: "--events row 1 has no eventId: export the results of the query printed by --help" });
+            assert.throws(() => parseFailedEvents("[{"), { name: "UsageError", message: /^--events: not an export of the Logs Insights query/ });
+        });
+
+        it("replays one window per cluster of events, a minute beyond each end", function () {
+            const at = (s: string) => new Date(s);
+            assert.deepEqual(replayWindows([at("2025-02-01T10:12:30Z"), at("2025-02-01T10:00:00Z"), at("2025-02-01T12:00:00Z")]), [
+                { from: at("2025-02-01T09:59:00Z"), to: at("2025-02-01T10:14:00Z") },
+                { from: at("2025-02-01T11:59:00Z"), to: at("2025-02-01T12:01:00Z") },
+            ]);
+        });
+
+        it("npm run replay -- --events FILE starts the windows' replays one after the other, through the rule only", async function () {
+            const standIn = await eventBridgeStandIn([{ State: "COMPLETED" }]);
+            try {
+                const dir = fs.mkdtempSync(path.join(os.tmpdir(), "replay-events-"));
+                const file = path.join(dir, "results.csv");
+                fs.writeFileSync(file, ["@timestamp,eventId,eventType,eventTime", "2025-02-01 10:00:03.120,evt_1A,invoice.paid,2025-02-01T10:00:00Z", "2025-02-03 08:00:00.000,evt_1B,invoice.paid,2025-02-03T07:59:30Z"].join("\n"));
+                const io = testIo({ cwd: dir });
+                const flags = ["--archive-arn", ARCHIVE, "--bus-arn", BUS, "--rule-arn", RULE];
+                const client = () => new EventBridgeClient({ region: "eu-west-1", endpoint: standIn.url, credentials: FAKE_CREDENTIALS });
+                assert.equal(await main(["--events", "results.csv", ...flags], io, client), 0, io.err());
+                const started = standIn.requests.filter((r) => r.headers["x-amz-target"] === "AWSEvents.StartReplay").map((r) => JSON.parse(r.body));
+                assert.deepEqual(
+                    started.map((r) => [r.ReplayName, r.EventStartTime, r.EventEndTime, r.Destination.FilterArns]),
+                    [
+                        ["stripe-archive-a1b2c3d-20250301T120000Z", Date.parse("2025-02-01T09:59:00Z") / 1000, Date.parse("2025-02-01T10:01:00Z") / 1000, [RULE]],
+                        ["stripe-archive-a1b2c3d-20250301T120000Z-2", Date.parse("2025-02-03T07:58:00Z") / 1000, Date.parse("2025-02-03T08:01:00Z") / 1000, [RULE]],
+                    ],
+                );
+                assert.match(io.out(), /^2 event\(s\) in results\.csv: evt_1A, evt_1B\n/);
+                await assert.rejects(main(["--events", "results.csv", "--from", "2025-02-01", ...flags], testIo({ cwd: dir }), client), { message: "--events replaces --from and --to: pass one or the other" });
+                await assert.rejects(main(["--events", "missing.csv", ...flags], testIo({ cwd: dir }), client), { message: "--events missing.csv: cannot read it (ENOENT)" });
+                await assert.rejects(main(flags, testIo({ cwd: dir }), client), { message: "--from is required, or --events with the export of the failed events" });
+                fs.rmSync(dir, { recursive: true, force: true });
+            } finally {
+                await standIn.close();
+            }
         });
     });
 });

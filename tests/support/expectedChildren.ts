@@ -70,6 +70,9 @@ export const EXPECTED_CHILDREN: [string, string][] = [
     // Alarms without a topic (tests/components/monitoring/monitoring.test.ts covers the topic and the no-events alarm).
     ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-receiver-5xx"],
     ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-receiver-throttles"],
+    ["aws:cloudwatch/logMetricFilter:LogMetricFilter", "receiver-rejected"],
+    ["aws:cloudwatch/logMetricFilter:LogMetricFilter", "receiver-rejected-by-code"],
+    ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-receiver-rejected"],
     ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-delivery-failed"],
     ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-dlq-delivery-failed"],
     ["aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-workflow-failed"],
@@ -92,6 +95,9 @@ export const WEBHOOK_ONLY_ROLES: string[] = [
     "signing-secret-value",
     "alarm-receiver-5xx",
     "alarm-receiver-throttles",
+    "receiver-rejected",
+    "receiver-rejected-by-code",
+    "alarm-receiver-rejected",
 ];
 
 /** What ingestion "eventbridge" has in their place: Stripe's event destination and the partner bus of its event source. */

@@ -37,7 +37,7 @@ describe("ingestion settings", function () {
     });
 
     it("refuses the receiver's options with eventbridge, whatever their value", function () {
-        assert.deepEqual(RECEIVER_ONLY_ARGS, ["receiverMemoryMb"]);
+        assert.deepEqual(RECEIVER_ONLY_ARGS, ["receiverMemoryMb", "receiverReservedConcurrency"]);
         for (const receiverMemoryMb of [256, 5]) {
             const error = refusal({ ingestion: "eventbridge", receiverMemoryMb });
             assert.equal(error.constructor, PipelineConfigError);
@@ -46,6 +46,10 @@ describe("ingestion settings", function () {
                 `Invalid receiverMemoryMb ${receiverMemoryMb}: ingestion "eventbridge" has no webhook receiver for it to configure. Fix: remove receiverMemoryMb, or set ingestion to "webhook"`,
             );
         }
+        assert.equal(
+            refusal({ ingestion: "eventbridge", receiverReservedConcurrency: 10 }).message,
+            `Invalid receiverReservedConcurrency 10: ingestion "eventbridge" has no webhook receiver for it to configure. Fix: remove receiverReservedConcurrency, or set ingestion to "webhook"`,
+        );
         // The webhook mode still checks the range.
         assert.equal(refusal({ ingestion: "webhook", receiverMemoryMb: 5 }).key, "receiverMemoryMb");
     });

@@ -13,6 +13,8 @@ function expectedAlarms(n: string, noEventsHours?: number): Record<string, Recor
     return {
         "receiver-5xx": { ...onAny, namespace: "AWS/Lambda", metricName: "Url5xxCount", dimensions: { FunctionName: `${n}-receiver-a1b2c3d` } },
         "receiver-throttles": { ...onAny, namespace: "AWS/Lambda", metricName: "Throttles", dimensions: { FunctionName: `${n}-receiver-a1b2c3d` } },
+        // The receiver's own log metric: in a namespace of this receiver's, since a metric filter cannot name the function in a dimension.
+        "receiver-rejected": { ...onAny, threshold: 10, namespace: `StripeAnalytics/${n}-receiver-a1b2c3d`, metricName: "RejectedRequests", dimensions: {} },
         "delivery-failed": { ...onAny, namespace: "AWS/Events", metricName: "FailedInvocations", dimensions: rule },
         "dlq-delivery-failed": { ...onAny, namespace: "AWS/Events", metricName: "InvocationsFailedToBeSentToDlq", dimensions: rule },
         "workflow-failed": { ...onAny, namespace: "AWS/States", metricName: "ExecutionsFailed", dimensions: stateMachine },
@@ -78,6 +80,32 @@ describe("monitoring and archive (mocked deployment)", function () {
             assert.ok(inputs.alarmDescription.length > 0 && inputs.alarmDescription.length <= 1024, `${role}: CloudWatch limits descriptions to 1024 characters`);
             assert.deepEqual(inputs.tags, { team: "billing" });
         }
+    });
+
+    it("counts the receiver's rejected requests from its JSON log lines, in total for the alarm and by code for diagnosis", function () {
+        const filter = (role: string) => mocks.get("aws:cloudwatch/logMetricFilter:LogMetricFilter", `ops-${role}`).inputs;
+        const logGroup = mocks.get("aws:cloudwatch/logGroup:LogGroup", "ops-receiver-logs").state.name;
+        const namespace = "StripeAnalytics/ops-receiver-a1b2c3d";
+        assert.deepEqual(filter("receiver-rejected"), {
+            logGroupName: logGroup,
+            pattern: '{ $.outcome = "rejected" }',
+            metricTransformation: { name: "RejectedRequests", namespace, value: "1", defaultValue: "0" },
+        });
+        assert.deepEqual(filter("receiver-rejected-by-code"), {
+            logGroupName: logGroup,
+            pattern: '{ $.outcome = "rejected" }',
+            metricTransformation: { name: "RejectedRequests", namespace, value: "1", dimensions: { Code: "$.code" } },
+        });
+        assert.match(mocks.get(ALARM, "ops-alarm-receiver-rejected").inputs.alarmDescription, /wrong or rotated signing secret/);
+    });
+
+    it("leaves the rejected-requests alarm out of the alarm specs when no receiver namespace is given", function () {
+        const targets = { receiverFunctionName: "f", eventBusName: "b", ruleName: "r", stateMachineArn: "s", deadLetterQueueName: "q" };
+        assert.ok(!mod.buildAlarmSpecs(targets).some((spec) => spec.role === "receiver-rejected"));
+        assert.deepEqual(
+            mod.buildAlarmSpecs({ ...targets, receiverMetricsNamespace: "StripeAnalytics/f" }).map((spec) => spec.role).slice(0, 3),
+            ["receiver-5xx", "receiver-throttles", "receiver-rejected"],
+        );
     });
 
     it("tells the operator what to do in every alarm's description", function () {

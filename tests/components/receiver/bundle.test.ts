@@ -1,15 +1,18 @@
 /**
- * The deployed artifact: the esbuild bundle of the receiver, run as Lambda runs it. Each load of
- * the bundle is one container (one cold start), with its own environment, clock and stdout, and
- * fake AWS SDK clients standing in for the ones the Lambda runtime provides. The signing secret is
- * read with a signed HTTP request (receiver/secrets.ts): a loopback stand-in for Secrets Manager
- * answers it, through the same responders as the fake clients.
+ * The deployed artifact: the esbuild bundle of the receiver that `npm run build` leaves beside the
+ * handler (and ships in the package), run as Lambda runs it. Each load of the bundle is one
+ * container (one cold start), with its own environment, clock and stdout, and fake AWS SDK clients
+ * standing in for the ones the Lambda runtime provides. The signing secret is read with a signed
+ * HTTP request (receiver/secrets.ts): a loopback stand-in for Secrets Manager answers it, through
+ * the same responders as the fake clients.
  */
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import { builtinModules } from "node:module";
-import { buildReceiverBundle } from "../../../components/receiver/bundle";
-import { RECEIVER_ENV, type ReceiverLogLine, type ReceiverResponse } from "../../../components/receiver/handler";
+import { bundleReceiver } from "../../../components/receiver/bundle";
+import { RECEIVER_ENV } from "../../../components/receiver/env";
+import type { ReceiverLogLine, ReceiverResponse } from "../../../components/receiver/handler";
+import { buildReceiverBundle } from "../../../scripts/receiverBundle";
 import { NOW, ROTATED_SECRET, SIGNING_SECRET, signedDelivery, stripeEventBody } from "../../../fixtures/stripeWebhooks";
 
 const ENV: Record<string, string> = {
@@ -83,7 +86,8 @@ const secretsManager = {
     container: undefined as ReturnType<typeof container> | undefined,
 };
 
-const { code, inputs } = buildReceiverBundle();
+const code = bundleReceiver();
+const fresh = buildReceiverBundle();
 
 /** Loads the bundle as a fresh container and returns its handler with everything it touched. */
 function container(responders: Partial<Responders> = {}, env: Record<string, string> = ENV) {
@@ -135,7 +139,12 @@ describe("receiver bundle", function () {
         secretsManager.server.close(done);
     });
 
+    it("is what bundling the current source gives: the file the component deploys is not stale", function () {
+        assert.ok(code === fresh.code, "components/receiver/handler.bundle.js differs from the bundle of the current source: run `npm run build`");
+    });
+
     it("holds only this project's code and requires nothing but the runtime's AWS SDK clients and Node built-ins", function () {
+        const { inputs } = fresh;
         assert.deepEqual(inputs.filter((file) => !file.startsWith("components/")), [], "bundled files from outside components/");
         assert.ok(inputs.includes("components/receiver/handler.ts") && inputs.includes("components/receiver/verify.ts"));
         const required = [...new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))].sort();
@@ -185,12 +194,24 @@ describe("receiver bundle", function () {
             Key: `stripe/events/type=checkout.session.completed/dt=2025-06-15/evt_1QAbCdEfGhIjKlMnOpQrStUv.json`,
             Body: JSON.stringify(JSON.parse(body)),
             ContentType: "application/json",
+            IfNoneMatch: "*",
         });
         assert.ok(!c.calls.some((call) => call.command === "PutEventsCommand"));
         // Loaded for the first oversize event, then kept for the next.
         assert.equal((await c.handler(signedDelivery(body))).statusCode, 200);
         assert.deepEqual(c.required, ["@aws-sdk/client-eventbridge", "@aws-sdk/client-s3"]);
         assert.equal(c.calls.filter((call) => call.command === "PutObjectCommand").length, 2);
+    });
+
+    it("writes an oversize event once: S3's 412 for a redelivery is success, a 409 conflict answers 500 so that Stripe retries", async function () {
+        const s3Error = (status: number, name: string) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+        const body = stripeEventBody({ minBytes: 300_000 });
+        const redelivered = container({ PutObjectCommand: () => { throw s3Error(412, "PreconditionFailed"); } });
+        assert.equal((await redelivered.handler(signedDelivery(body))).statusCode, 200);
+        assert.equal(redelivered.lines[0].outcome, "archived");
+        const conflicting = container({ PutObjectCommand: () => { throw s3Error(409, "ConditionalRequestConflict"); } });
+        assert.equal((await conflicting.handler(signedDelivery(body))).statusCode, 500);
+        assert.equal(conflicting.lines[0].code, "archive_failed");
     });
 
     it("does not store an oversize event of a type outside the rule's pattern from EVENT_PATTERN", async function () {

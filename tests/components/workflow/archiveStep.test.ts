@@ -67,7 +67,9 @@ interface Run {
     error?: Error;
 }
 
-async function run(definition: object, input: object, step: Step = {}, failPuts = 0): Promise<Run> {
+const accessDenied = () => Object.assign(new Error("Access Denied"), { name: "S3.AccessDeniedException" });
+
+async function run(definition: object, input: object, step: Step = {}, failPuts = 0, failure: () => Error = accessDenied): Promise<Run> {
     const names = archiveStateNames(step.statePrefix);
     const result: Run = { puts: [], parked: [], createStack: [], entered: {} };
     const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
@@ -78,7 +80,7 @@ async function run(definition: object, input: object, step: Step = {}, failPuts 
                 [names.archive]: (request) => {
                     result.puts.push(request as Record<string, unknown>);
                     if (result.puts.length <= failPuts) {
-                        throw Object.assign(new Error("Access Denied"), { name: "S3.AccessDeniedException" });
+                        throw failure();
                     }
                     return { ETag: '"etag"' };
                 },
@@ -118,7 +120,7 @@ describe("archive step spliced into a user's workflow (executed with aws-local-s
         const event = input.detail as { id: string; type: string; created: number };
         const { puts, parked, createStack, entered, output, error } = await run(provisioningWorkflow(), input);
         assert.equal(error, undefined);
-        assert.deepEqual(puts, [{ Bucket: BUCKET, Key: objectKey("events", event), Body: JSON.stringify(event), ContentType: "application/json" }]);
+        assert.deepEqual(puts, [{ Bucket: BUCKET, Key: objectKey("events", event), Body: JSON.stringify(event), ContentType: "application/json", IfNoneMatch: "*" }]);
         assert.deepEqual(entered.CreateStack, input, "the archive step passed its input on unchanged");
         assert.deepEqual(createStack, [
             {
@@ -132,6 +134,20 @@ describe("archive step spliced into a user's workflow (executed with aws-local-s
         ]);
         assert.deepEqual(output, { ...input, stack: { StackId: "arn:aws:cloudformation:us-east-1:123456789012:stack/customer/1" } });
         assert.deepEqual(parked, []);
+    });
+
+    it("counts a redelivery, which S3 refuses with 412 under its generic error, as written: CreateStack runs, nothing is parked", async function () {
+        const input = subscriptionCreated();
+        const preconditionFailed = () =>
+            Object.assign(new Error("At least one of the pre-conditions you specified did not hold (Service: S3, Status Code: 412, Request ID: 1)"), { name: "S3.S3Exception" });
+        const { puts, parked, createStack, entered, error } = await run(provisioningWorkflow(), input, {}, 1, preconditionFailed);
+        assert.equal(error, undefined);
+        assert.equal(puts.length, 1);
+        assert.deepEqual(parked, []);
+        assert.equal(createStack.length, 1);
+        const { archiveWriteError, ...rest } = entered.CreateStack as Record<string, unknown>;
+        assert.deepEqual(rest, input, "the input, with the 412 the step read");
+        assert.match((archiveWriteError as { Cause: string }).Cause, /Status Code: 412/);
     });
 
     it("runs only where the user's workflow routes to it", async function () {
@@ -168,7 +184,7 @@ describe("archive step spliced into a user's workflow (executed with aws-local-s
         assert.ok("StripeArchiveStripeEvent" in definition.States && "StripeParkInDeadLetterQueue" in definition.States && "StripeArchiveFailed" in definition.States);
         const { puts, entered, createStack, error } = await run(definition, input, step);
         assert.equal(error, undefined);
-        assert.deepEqual(puts, [{ Bucket: BUCKET, Key: objectKey("events", stripe), Body: JSON.stringify(stripe), ContentType: "application/json" }]);
+        assert.deepEqual(puts, [{ Bucket: BUCKET, Key: objectKey("events", stripe), Body: JSON.stringify(stripe), ContentType: "application/json", IfNoneMatch: "*" }]);
         assert.equal(puts[0].Key, `events/type=customer.subscription.created/dt=2025-12-31/${stripe.id}.json`);
         assert.deepEqual(entered.CreateStack, input);
         assert.equal(createStack[0].StackName, "tenant-acme");
