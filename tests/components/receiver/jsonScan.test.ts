@@ -45,8 +45,8 @@ function referenceScan(bytes: Uint8Array, maxDepth: number): number {
 
 function renderGenerated(wasm: Uint8Array): string {
     return [
-        "// Generated from jsonScan.wat by wabt's wat2wasm; do not edit. After changing jsonScan.wat, run",
-        "// UPDATE_JSON_SCAN=1 npx mocha tests/components/receiver/jsonScan.test.ts to rewrite this file.",
+        "// Generated from jsonScan.wat by wabt's wat2wasm; do not edit. After changing jsonScan.wat, rewrite",
+        '// it with `UPDATE_JSON_SCAN=1 npm test -- --grep "receiver JSON scan"`, then `npm run build`.',
         `export const JSON_SCAN_WASM = "${Buffer.from(wasm).toString("base64")}";`,
         "",
     ].join("\n");
