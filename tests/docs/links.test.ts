@@ -14,16 +14,20 @@ function markdownFiles(): string[] {
     return ["README.md", "CHANGELOG.md", ...docs];
 }
 
+/** The text outside fenced code blocks, where a `#` line is not a heading. */
+function withoutFences(markdown: string): string {
+    return markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, "");
+}
+
 /** The text outside fenced code blocks and code spans, where `](` is not a link. */
 function prose(markdown: string): string {
-    return markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, "").replace(/`[^`\n]*`/g, "``");
+    return withoutFences(markdown).replace(/`[^`\n]*`/g, "``");
 }
 
 /** GitHub's anchor of a heading: lower case, punctuation dropped, spaces to `-`; repeats get -1, -2, ... */
 function headingAnchors(markdown: string): Set<string> {
     const anchors = new Set<string>();
-    const withoutCode = markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, "");
-    for (const [, heading] of withoutCode.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+    for (const [, heading] of withoutFences(markdown).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
         const base = heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
         let anchor = base;
         for (let n = 1; anchors.has(anchor); n++) anchor = `${base}-${n}`;
