@@ -48,7 +48,7 @@ describe("stack config", function () {
 
     it("fails with the key, the value and the fix", function () {
         assert.throws(() => loadStackConfig("prod", projectWith("prod", "config:\n  stripe-analytics:logRetentionDays: lots\n")), {
-            message: /Pulumi\.prod\.yaml: stripe-analytics:logRetentionDays is "lots", expected a number$/,
+            message: /Pulumi\.prod\.yaml: Invalid stripe-analytics:logRetentionDays "lots": must be a number, e.g. 90\. Fix: pulumi config set stripe-analytics:logRetentionDays 90$/,
         });
         assert.throws(() => loadStackConfig("prod", projectWith("prod", "config:\n  stripe-analytics:extraEventTypes:\n    - customer.subscription.canceled\n")), {
             name: "PipelineConfigError",
