@@ -3,10 +3,11 @@
  * tests/scripts/generatedDocs.test.ts fails while a committed one differs from what its code renders.
  */
 import { alarmsReference } from "./alarms";
+import { configReference } from "./config";
 import { outputsReference } from "./outputs";
 import type { DocReference } from "./reference";
 import { viewsReference } from "./views";
 
 export type { DocReference };
 
-export const REFERENCES: DocReference[] = [outputsReference, alarmsReference, viewsReference];
+export const REFERENCES: DocReference[] = [configReference, outputsReference, alarmsReference, viewsReference];
