@@ -10,7 +10,7 @@ import type { StripeAnalyticsPipelineArgs } from "./components/args";
 import { ConfigChecks } from "./components/common/checks";
 import { PipelineConfigError } from "./components/errors";
 import { PipelineSettings, resolveSettings } from "./components/settings";
-import { nearest } from "./lib/cli";
+import { nearest } from "./components/common/nearest";
 
 /** Config namespace of this project (the project name in Pulumi.yaml). */
 export const CONFIG_NAMESPACE = "stripe-analytics";
