@@ -11,6 +11,7 @@
  * `error: ...` with exit code 1; never a stack trace.
  */
 import { execFileSync } from "node:child_process";
+import { nearest } from "../components/common/nearest";
 
 /** Runs a program and returns its stdout; throws (with `code: "ENOENT"` when it is not installed). */
 export type Exec = (file: string, args: string[], cwd: string) => string;
@@ -166,29 +167,6 @@ function parseOptions(command: string, options: OptionSpecs, argv: readonly stri
             return [name, value];
         }),
     );
-}
-
-/** The candidate a mistyped word most likely meant: the closest by edit distance, if close enough to be a typo. */
-export function nearest(word: string, candidates: readonly string[]): string | undefined {
-    let best: { candidate: string; distance: number } | undefined;
-    for (const candidate of candidates) {
-        const distance = candidate.startsWith(word) && word.length >= 3 ? 0 : editDistance(word, candidate);
-        if (!best || distance < best.distance) best = { candidate, distance };
-    }
-    return best && best.distance <= Math.max(1, Math.round(word.length * 0.4)) ? best.candidate : undefined;
-}
-
-/** Levenshtein distance, with a swap of two neighbours counting as one edit (the commonest typo). */
-function editDistance(a: string, b: string): number {
-    const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
-        }
-    }
-    return rows[a.length][b.length];
 }
 
 const WIDTH = 100;

@@ -1,3 +1,4 @@
+import { nearest, Tolerance } from "../common/nearest";
 import { PipelineConfigError } from "../errors";
 import { STRIPE_EVENT_TYPES } from "./catalog.generated";
 
@@ -64,7 +65,7 @@ function validateEventTypeEntry(value: unknown, key: string): string {
     if (value.endsWith(".*")) {
         const family = value.slice(0, -1);
         if (family.includes("*") || !FAMILIES.includes(family)) {
-            const near = nearest(family, FAMILIES);
+            const near = nearest(family, FAMILIES, EVENT_TYPE_TOLERANCE);
             throw new PipelineConfigError(
                 key,
                 value,
@@ -122,36 +123,8 @@ export function suggestEventType(unknown: string): string | undefined {
             return family + ending;
         }
     }
-    return nearest(candidate, STRIPE_EVENT_TYPES);
+    return nearest(candidate, STRIPE_EVENT_TYPES, EVENT_TYPE_TOLERANCE);
 }
 
-/** Closest candidate by edit distance, preferring the longest shared prefix on ties; none if too far off. */
-function nearest(value: string, candidates: readonly string[]): string | undefined {
-    let best: { c: string; d: number; p: number } | undefined;
-    for (const c of candidates) {
-        const d = editDistance(value, c);
-        const p = sharedPrefix(value, c);
-        if (!best || d < best.d || (d === best.d && p > best.p)) {
-            best = { c, d, p };
-        }
-    }
-    return best && best.d <= Math.max(3, Math.floor(value.length / 3)) ? best.c : undefined;
-}
-
-function sharedPrefix(a: string, b: string): number {
-    let i = 0;
-    while (i < a.length && a[i] === b[i]) i++;
-    return i;
-}
-
-function editDistance(a: string, b: string): number {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
-}
+/** Event types are long dotted words: a wrong segment (`customer.subscriptions.created`) is still a typo. */
+const EVENT_TYPE_TOLERANCE: Tolerance = (word) => Math.max(3, Math.floor(word.length / 3));

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { main as chaos } from "../../bench/chaos";
 import { main as benchReport } from "../../bench/report";
-import { defineCommand, execute, formatError, integerFlag, invocationOf, nearest, parseTime, UsageError } from "../../lib/cli";
+import { defineCommand, execute, formatError, integerFlag, invocationOf, parseTime, UsageError } from "../../lib/cli";
 import { demoCommand, main as demo } from "../../local/demo";
 import { loadCommand, main as load } from "../../local/load";
 import { main as start, startCommand } from "../../local/start";
@@ -197,16 +197,6 @@ describe("lib/cli: the one command framework", function () {
             assert.throws(() => parseTime("2025-01-31T12:00:00", "--since"), { name: "UsageError", message: /^--since "2025-01-31T12:00:00" is not a date/ });
             assert.throws(() => parseTime("2025-02-30", "--since"), { name: "UsageError" }, "not rolled over to March");
             assert.throws(() => parseTime("2025-13-01T00:00:00Z", "--since"), { name: "UsageError" });
-        });
-
-        it("suggests only a likely typo: an edit or two, a swap, or the start of an option", function () {
-            const options = ["since", "until", "concurrency", "checkpoint", "lake"];
-            assert.equal(nearest("sinse", options), "since");
-            assert.equal(nearest("untli", options), "until");
-            assert.equal(nearest("conc", options), "concurrency");
-            assert.equal(nearest("lak", options), "lake");
-            assert.equal(nearest("bucket", options), undefined);
-            assert.equal(nearest("x", options), undefined);
         });
     });
 });
