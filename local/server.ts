@@ -16,13 +16,7 @@ export const WEBHOOK_PATH = "/webhook";
 export const TWIN_INFO_PATH = "/twin.json";
 
 /** GET TWIN_INFO_PATH: the folders and settings of the running twin. */
-export interface TwinInfo {
-    lake: string;
-    deadLetter: string;
-    journal: string;
-    lakePrefix: string;
-    ingestion: string;
-}
+export type TwinInfo = ReturnType<LocalPipeline["info"]>;
 
 /** Largest request body a function URL accepts. */
 export const FUNCTION_URL_MAX_REQUEST_BYTES = 6 * 1024 * 1024;
@@ -71,7 +65,7 @@ export function startServer(pipeline: LocalPipeline, port: number, host = "127.0
         if (routes && (await routes(request, response))) return;
         const { pathname } = new URL(request.url ?? "/", "http://localhost");
         if (pathname === TWIN_INFO_PATH && request.method === "GET") {
-            json(response, 200, pipeline.info() satisfies TwinInfo);
+            json(response, 200, pipeline.info());
             return;
         }
         // The function URL passes every path to the function; the twin serves the receiver on one, so a
