@@ -111,7 +111,7 @@ export function defineCommand<const O extends OptionSpecs>(spec: CommandSpec<O>)
     const command: Command<O> = {
         spec,
         help: () => renderHelp(spec),
-        parse: (argv) => parseOptions(spec.options, argv) as Flags<O> | undefined,
+        parse: (argv) => parseOptions(spec.name, spec.options, argv) as Flags<O> | undefined,
         async run(argv, io, body) {
             const flags = command.parse(argv);
             if (flags === undefined) {
@@ -124,7 +124,7 @@ export function defineCommand<const O extends OptionSpecs>(spec: CommandSpec<O>)
     return command;
 }
 
-function parseOptions(options: OptionSpecs, argv: readonly string[]): Record<string, string | boolean | undefined> | undefined {
+function parseOptions(command: string, options: OptionSpecs, argv: readonly string[]): Record<string, string | boolean | undefined> | undefined {
     const given: Record<string, string | boolean> = {};
     let help = false;
     for (let i = 0; i < argv.length; i++) {
@@ -134,7 +134,8 @@ function parseOptions(options: OptionSpecs, argv: readonly string[]): Record<str
             continue;
         }
         if (!arg.startsWith("-") || arg === "-" || arg === "--") {
-            throw new UsageError(`unexpected argument ${JSON.stringify(arg)}: this command takes only options`);
+            // `npm run backfill --since 2025-01-31` hands the script only "2025-01-31": npm keeps options before `--` for itself.
+            throw new UsageError(`unexpected argument ${JSON.stringify(arg)}: this command takes only options; with npm they go after --: ${invocationOf(command)} --option value`);
         }
         const equals = arg.indexOf("=");
         const name = (equals < 0 ? arg : arg.slice(0, equals)).replace(/^--?/, "");

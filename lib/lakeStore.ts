@@ -129,7 +129,8 @@ export class LocalLake {
             try {
                 entries = await fs.readdir(dir, { withFileTypes: true });
             } catch (error) {
-                if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+                // A prefix that is a file (ENOTDIR) has no objects under it, as in S3.
+                if (["ENOENT", "ENOTDIR"].includes((error as NodeJS.ErrnoException).code ?? "")) return;
                 throw error;
             }
             for (const entry of entries) {
@@ -148,6 +149,31 @@ export interface ParkedMessage {
     messageId: string;
     body: string;
     attributes: Record<string, { DataType: string; StringValue?: string }>;
+}
+
+/**
+ * The message attribute that says why an event was parked, `<error name>: <cause>`: EventBridge's
+ * own dead-letter messages carry it, and the local workflow adds it with the error of the failed
+ * write (the deployed workflow's messages point to their execution, EXECUTION_ARN, instead).
+ */
+export const PARKED_ERROR_ATTRIBUTE = "ERROR_MESSAGE";
+
+/** Why a message was parked, as far as it says. */
+export function parkedError(message: Pick<ParkedMessage, "body" | "attributes">): string | undefined {
+    const stated = message.attributes[PARKED_ERROR_ATTRIBUTE]?.StringValue;
+    if (stated) return stated;
+    const execution = message.attributes.EXECUTION_ARN?.StringValue;
+    return execution ? `${message.attributes.ERROR_CODE?.StringValue ?? "parked"} (the write's error is in the history of execution ${execution})` : undefined;
+}
+
+/** The Stripe event id of a parked message (its body is an EventBridge event), if it has one. */
+export function parkedEventId(message: Pick<ParkedMessage, "body">): string | undefined {
+    try {
+        const id = (JSON.parse(message.body) as { detail?: { id?: unknown } }).detail?.id;
+        return typeof id === "string" ? id : undefined;
+    } catch {
+        return undefined;
+    }
 }
 
 /** Names of the messages in a folder, sorted; none when it does not exist. */

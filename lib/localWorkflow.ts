@@ -19,7 +19,7 @@ import type { IngestionMode } from "../components/ingestion/settings";
 import { archiveStateNames } from "../components/workflow/archiveStep";
 import { buildArchiveDefinition } from "../components/workflow/definition";
 import { EventBridgeEvent } from "./eventBridge";
-import { LocalDeadLetterQueue, LocalLake, ParkedMessage, PutObjectOptions } from "./lakeStore";
+import { LocalDeadLetterQueue, LocalLake, PARKED_ERROR_ATTRIBUTE, ParkedMessage, PutObjectOptions } from "./lakeStore";
 
 export const LOCAL_BUCKET = "local-lake";
 export const LOCAL_QUEUE_URL = "local-dead-letter";
@@ -104,6 +104,9 @@ export class LocalWorkflow {
         const names = this.names;
         let key = "";
         let messageId: string | undefined;
+        // What the deployed execution's history shows as the failed write's error and cause: locally there is no
+        // history to look the parked message's EXECUTION_ARN up in, so the message carries them itself.
+        let writeError: string | undefined;
         const retries = this.options.retryDelayMs;
         let input: unknown = event;
         for (const state of this.prologue) {
@@ -121,13 +124,22 @@ export class LocalWorkflow {
                     },
                     [names.park]: async (request) => {
                         const send = request as { MessageBody: string; MessageAttributes: ParkedMessage["attributes"] };
-                        messageId = await this.call(this.options.deadLetterQueue.send(send.MessageBody, send.MessageAttributes));
+                        // The log dispatches the write's failure before this state runs; one turn of the event loop lets its reader catch up.
+                        await new Promise((resolve) => setImmediate(resolve));
+                        const attributes = writeError === undefined ? send.MessageAttributes : { ...send.MessageAttributes, [PARKED_ERROR_ATTRIBUTE]: { DataType: "String", StringValue: writeError } };
+                        messageId = await this.call(this.options.deadLetterQueue.send(send.MessageBody, attributes));
                         return { MessageId: messageId };
                     },
                 },
                 ...(retries === undefined ? {} : { retryIntervalOverrides: { [names.archive]: retries, [names.park]: retries }, waitTimeOverrides: { [names.waitRewrite]: retries } }),
             },
         });
+        // The log closes when the execution ends, however it ends.
+        void (async () => {
+            for await (const entry of execution.eventLogs) {
+                if (entry.type === "StateFailed" && entry.state.name === names.archive) writeError = `${entry.Error}: ${String(entry.Cause)}`;
+            }
+        })();
         this.executions.add(execution);
         try {
             await execution.result;

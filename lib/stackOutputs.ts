@@ -23,6 +23,24 @@ export function stackOutputsReader(exec: Exec, cwd: string, stack: string | unde
     };
 }
 
+/** Where the Pulumi CLI is, for the message that says it is missing. */
+const PULUMI_INSTALL = "https://www.pulumi.com/docs/iac/download-install/";
+
+/**
+ * The usage error for a deployed value that neither `--flag` nor the stack outputs gave: why the
+ * outputs did not (no Pulumi CLI on PATH, or a stack without that output) and how to pass it.
+ */
+export function missingDeployedValue(flag: string, outputs: () => Record<string, unknown> | undefined, ...names: string[]): UsageError {
+    const command = names.map((name) => `\`pulumi stack output ${name}\``).join(" and ");
+    if (outputs() === undefined) {
+        return new UsageError(
+            `--${flag} is required: the Pulumi CLI (pulumi) is not on PATH, so the deployed stack's ${names.join(" and ")} cannot be read for you. ` +
+                `Pass --${flag} with the value from ${command} (run where the stack was deployed), or install the Pulumi CLI (${PULUMI_INSTALL}) and log in`,
+        );
+    }
+    return new UsageError(`--${flag} is required: the stack's outputs (\`pulumi stack output --json\`, or --stack NAME) have no ${names.join(" and ")}; deploy it (pulumi up) or pass --${flag}`);
+}
+
 /**
  * A deployed value: the flag when given, else the stack output of that name. Throws a usage error
  * naming both when neither is there.
@@ -36,5 +54,5 @@ export function deployedValue(flags: Record<string, unknown>, flag: string, outp
     if (typeof value === "string" && value !== "") {
         return value;
     }
-    throw new UsageError(`--${flag} is required: pass it, or run where \`pulumi stack output\` shows the stack's ${output}`);
+    throw missingDeployedValue(flag, outputs, output);
 }

@@ -126,6 +126,11 @@ export class LocalPipeline {
         return this.starting;
     }
 
+    /** Where this twin keeps its events, for clients that read them back (the demo). */
+    info(): { lake: string; deadLetter: string; journal: string; lakePrefix: string; ingestion: IngestionMode } {
+        return { lake: this.lake.root, deadLetter: this.deadLetterQueue.dir, journal: this.journalDir, lakePrefix: this.options.settings.lakePrefix, ingestion: this.ingestion };
+    }
+
     /** The function URL's view of one HTTP request. */
     async handle(request: LambdaFunctionURLEvent): Promise<ReceiverResponse> {
         this.counts.received += 1;

@@ -9,6 +9,15 @@ import type { LambdaFunctionURLEvent } from "aws-lambda";
 import type { Routes } from "../report/live";
 import { LocalPipeline } from "./pipeline";
 
+/** Where Stripe (and `npm run demo`) posts events; the one path the receiver is served on. */
+export const WEBHOOK_PATH = "/webhook";
+
+/** What the twin tells a client about itself (`npm run demo -- --url` checks it posts to the lake it reads). */
+export const TWIN_INFO_PATH = "/twin.json";
+
+/** GET TWIN_INFO_PATH: the folders and settings of the running twin. */
+export type TwinInfo = ReturnType<LocalPipeline["info"]>;
+
 /** Largest request body a function URL accepts. */
 export const FUNCTION_URL_MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 
@@ -51,8 +60,24 @@ export function toFunctionUrlEvent(request: http.IncomingMessage, body: Buffer):
  * `routes` answers the requests it knows (the live dashboard) before the receiver sees them.
  */
 export function startServer(pipeline: LocalPipeline, port: number, host = "127.0.0.1", routes?: Routes): Promise<http.Server & { port: number }> {
+    const json = (response: http.ServerResponse, status: number, body: object) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
     const server = http.createServer(async (request, response) => {
         if (routes && (await routes(request, response))) return;
+        const { pathname } = new URL(request.url ?? "/", "http://localhost");
+        if (pathname === TWIN_INFO_PATH && request.method === "GET") {
+            json(response, 200, pipeline.info());
+            return;
+        }
+        // The function URL passes every path to the function; the twin serves the receiver on one, so a
+        // client posting elsewhere (a forgotten /webhook in `stripe listen --forward-to`) is told at once.
+        // (Another method on it is the receiver's own 405.)
+        if (pathname !== WEBHOOK_PATH) {
+            request.resume();
+            const error = `nothing at ${pathname}: Stripe events are POSTed to ${WEBHOOK_PATH}${routes ? "; the dashboard is GET /" : ""}`;
+            pipeline.refusedByFunctionUrl(`404 ${error}`);
+            json(response, 404, { error });
+            return;
+        }
         const chunks: Buffer[] = [];
         let size = 0;
         let tooLarge = false;
@@ -66,7 +91,7 @@ export function startServer(pipeline: LocalPipeline, port: number, host = "127.0
                 // The function URL refuses such requests before the function runs.
                 const error = "request body larger than the function URL accepts (6 MB)";
                 pipeline.refusedByFunctionUrl(`413 ${error}`);
-                response.writeHead(413, { "content-type": "application/json" }).end(JSON.stringify({ error }));
+                json(response, 413, { error });
                 return;
             }
             try {
@@ -74,7 +99,7 @@ export function startServer(pipeline: LocalPipeline, port: number, host = "127.0
                 response.writeHead(result.statusCode, result.headers).end(result.body);
             } catch (error) {
                 // A crash of the function is a 502 at the function URL.
-                response.writeHead(502, { "content-type": "application/json" }).end(JSON.stringify({ error: (error as Error).message }));
+                json(response, 502, { error: (error as Error).message });
             }
         });
     });

@@ -9,7 +9,7 @@ import { SFNClient } from "@aws-sdk/client-sfn";
 import { compactionStateMachineArn } from "../components/compaction/definition";
 import { DEFAULT_LAKE_PREFIX, validateLakePrefix } from "../components/lake/layout";
 import { CliIo, defineCommand, integerFlag, runMain, UsageError } from "../lib/cli";
-import { stackOutputsReader } from "../lib/stackOutputs";
+import { missingDeployedValue, stackOutputsReader } from "../lib/stackOutputs";
 import { compactLake, CompactResult } from "../report/compact";
 import { parseWindow, regionOf, startCompaction, waitForExecution } from "./compact";
 
@@ -58,7 +58,7 @@ function stateMachineArnFrom(flags: { "state-machine-arn"?: string }, outputs: (
     const workgroup = values?.athenaWorkgroupName;
     if (typeof archive === "string" && typeof workgroup === "string" && workgroup !== "") return compactionStateMachineArn(archive, workgroup);
     if (typeof archive === "string") throw new Error("the stack has no Athena workgroup (athena: false), so it has no compaction workflow");
-    throw new UsageError("--state-machine-arn is required: pass it, or run where `pulumi stack output` shows the stack's stateMachineArn and athenaWorkgroupName");
+    throw missingDeployedValue("state-machine-arn", outputs, "stateMachineArn", "athenaWorkgroupName");
 }
 
 export async function main(argv: string[], io: CliIo, sfn: SfnFactory = (region) => new SFNClient({ region })): Promise<number> {

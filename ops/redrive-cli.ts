@@ -5,6 +5,7 @@
  *                     [--bucket <bucketName> --lake-prefix <lakePrefix>]
  * (`pulumi stack output deadLetterQueueUrl`, `stateMachineArn`, `bucketName` and `lakePrefix` give the values.)
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -53,6 +54,7 @@ export function formatReport(r: RedriveReport): string {
     const direct = r.storedDirectly ? ` (${r.storedDirectly} too big for the workflow, written straight to the lake)` : "";
     return [
         `redrive: ${r.received} parked event(s) received, ${r.stored} stored${direct}, ${r.parkedAgain} parked again, ${r.kept} left in the queue`,
+        ...Object.entries(r.parkedFor ?? {}).map(([error, count]) => `  ${count} had been parked by: ${error}`),
         ...r.problems.map((p) => `  ${p}`),
         ...(r.parkedAgain > 0 ? ["  the lake still refuses writes: stopped; run redrive again once the fault is cleared"] : []),
     ].join("\n");
@@ -77,11 +79,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             const lakeDir = path.resolve(io.cwd, flags.lake);
             const given = (flag: string | undefined) => (flag === undefined ? undefined : path.resolve(io.cwd, flag));
             const deadLetterQueue = LocalDeadLetterQueue.forLake(lakeDir, given(flags["dead-letter"]));
+            const journalDir = journalFolder(lakeDir, given(flags.journal));
+            // A mistyped --lake would otherwise find an empty queue and report success.
+            if (![lakeDir, deadLetterQueue.dir, journalDir].some((dir) => fs.existsSync(dir))) {
+                throw new Error(`no lake at ${lakeDir} (nor its dead-letter folder ${deadLetterQueue.dir} or journal ${journalDir}): pass the --lake npm start printed on its "lake" line (default .lake, in the folder you ran npm start from)`);
+            }
             const legacy = (await new LocalDeadLetterQueue(deadLetterQueue.alsoReads[0]).receive()).length;
             if (legacy > 0) io.stdout.write(`reading ${legacy} parked event(s) from ${deadLetterQueue.alsoReads[0]} too, where lakes kept them before the dead-letter folder moved beside the lake\n`);
             const workflow = new LocalWorkflow({ lake: new LocalLake(lakeDir), deadLetterQueue, lakePrefix: settings.lakePrefix, ingestion: settings.ingestion });
             report = await redrive(localParkedEvents(deadLetterQueue), localExecutor(workflow), { lake: directoryLake(lakeDir), lakePrefix: settings.lakePrefix });
-            const journalDir = journalFolder(lakeDir, given(flags.journal));
             const { unfinished } = await readJournal(journalDir);
             const failed = unfinished.filter((e) => e.lastError !== undefined);
             const idOf = (e: (typeof unfinished)[number]) => (e.event.detail as { id?: string }).id ?? "?";

@@ -22,6 +22,8 @@ export interface QueuedMessage {
     /** What `delete` needs (SQS receipt handle, or the local message id). */
     handle: string;
     body: string;
+    /** Why it was parked, as far as the message says (lib/lakeStore.ts parkedError). */
+    error?: string;
 }
 
 /** The dead-letter queue: SQS in the cloud, a folder locally. */
@@ -54,6 +56,8 @@ export interface RedriveReport {
     /** Left in the queue: not an event, or the execution failed without parking. */
     kept: number;
     problems: string[];
+    /** Why the received events had been parked, with how many of them each error parked. */
+    parkedFor?: Record<string, number>;
 }
 
 /** Writes an event the workflow cannot take to its lake key: compact JSON, as States.JsonToString writes it. */
@@ -81,6 +85,10 @@ export async function redrive(queue: ParkedEvents, execute: (event: EventBridgeE
                 break;
             }
             report.received += 1;
+            if (message.error !== undefined) {
+                report.parkedFor ??= {};
+                report.parkedFor[message.error] = (report.parkedFor[message.error] ?? 0) + 1;
+            }
             let event: EventBridgeEvent;
             try {
                 // A message parked after an S3 error carries the archive step's own fields: the event runs without them.

@@ -5,7 +5,7 @@
 import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DescribeExecutionCommand, DescribeStateMachineCommand, SFNClient, StartExecutionCommand, StartSyncExecutionCommand } from "@aws-sdk/client-sfn";
 import type { EventBridgeEvent } from "../lib/eventBridge";
-import { LocalDeadLetterQueue } from "../lib/lakeStore";
+import { LocalDeadLetterQueue, ParkedMessage, parkedError } from "../lib/lakeStore";
 import { LocalWorkflow } from "../lib/localWorkflow";
 import { ARCHIVE_FAILED_ERROR } from "../components/workflow/archiveStep";
 import { ExecutionResult, ParkedEvents } from "./redrive";
@@ -17,7 +17,7 @@ export function localParkedEvents(queue: LocalDeadLetterQueue): ParkedEvents {
         receive: async () => {
             if (handedOut) return [];
             handedOut = true;
-            return (await queue.receive()).map((m) => ({ handle: m.messageId, body: m.body }));
+            return (await queue.receive()).map((m) => ({ handle: m.messageId, body: m.body, error: parkedError(m) }));
         },
         delete: (handle) => queue.delete(handle),
     };
@@ -45,8 +45,14 @@ export function sqsParkedEvents(sqs: Pick<SQSClient, "send">, queueUrl: string):
             }
             if (remaining <= 0) return [];
             // The visibility timeout keeps a message hidden while its execution runs (Express: up to 5 minutes).
-            const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: Math.min(10, remaining), WaitTimeSeconds: 1, VisibilityTimeout: 360 }));
-            const messages = (received.Messages ?? []).map((m) => ({ handle: m.ReceiptHandle ?? "", body: m.Body ?? "" }));
+            const received = await sqs.send(
+                new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: Math.min(10, remaining), WaitTimeSeconds: 1, VisibilityTimeout: 360, MessageAttributeNames: ["All"] }),
+            );
+            const messages = (received.Messages ?? []).map((m) => ({
+                handle: m.ReceiptHandle ?? "",
+                body: m.Body ?? "",
+                error: parkedError({ body: m.Body ?? "", attributes: (m.MessageAttributes ?? {}) as ParkedMessage["attributes"] }),
+            }));
             remaining -= messages.length;
             return messages;
         },

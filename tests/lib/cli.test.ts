@@ -2,14 +2,15 @@ import { strict as assert } from "assert";
 import { main as chaos } from "../../bench/chaos";
 import { main as benchReport } from "../../bench/report";
 import { defineCommand, execute, formatError, integerFlag, invocationOf, parseTime, UsageError } from "../../lib/cli";
-import { main as demo } from "../../local/demo";
-import { main as load } from "../../local/load";
-import { main as start } from "../../local/start";
-import { main as backfill } from "../../ops/backfill-cli";
-import { main as redrive } from "../../ops/redrive-cli";
-import { main as replay } from "../../ops/replay-cli";
-import { main as sample } from "../../ops/sample-cli";
-import { main as report } from "../../report/cli";
+import { demoCommand, main as demo } from "../../local/demo";
+import { loadCommand, main as load } from "../../local/load";
+import { main as start, startCommand } from "../../local/start";
+import { backfillCommand, main as backfill } from "../../ops/backfill-cli";
+import { compactCommand } from "../../ops/compact-cli";
+import { main as redrive, redriveCommand } from "../../ops/redrive-cli";
+import { main as replay, replayCommand } from "../../ops/replay-cli";
+import { main as sample, sampleCommand } from "../../ops/sample-cli";
+import { main as report, reportCommand } from "../../report/cli";
 import { testIo } from "../support/standIns";
 
 const command = defineCommand({
@@ -61,7 +62,7 @@ describe("lib/cli: the one command framework", function () {
             assert.throws(() => command.parse(["--since", "--json"]), { message: "--since needs a value: --since DATE" });
             assert.throws(() => command.parse(["--since", "x", "--json=yes"]), { message: "--json takes no value" });
             assert.throws(() => command.parse(["--help=yes"]), { message: "--help takes no value" });
-            assert.throws(() => command.parse(["--since", "x", "extra"]), { message: 'unexpected argument "extra": this command takes only options' });
+            assert.throws(() => command.parse(["--since", "x", "extra"]), { message: 'unexpected argument "extra": this command takes only options; with npm they go after --: npm run backfill -- --option value' });
             assert.throws(() => command.parse(["--lake", "x"]), { message: "--since is required" });
         });
 
@@ -152,6 +153,35 @@ describe("lib/cli: the one command framework", function () {
                 await assert.rejects(main([typo, "1"], testIo()), { name: "UsageError", message: `unknown option ${typo}. Did you mean ${option}?` });
             });
         }
+    });
+
+    describe("every option of every command", function () {
+        const specs = [startCommand, demoCommand, loadCommand, redriveCommand, replayCommand, backfillCommand, reportCommand, sampleCommand, compactCommand];
+        /** The commonest typos of a word: two neighbours swapped, a letter dropped, a letter wrong. */
+        const typos = (word: string) => {
+            const middle = Math.floor(word.length / 2);
+            const wrong = word[middle] === "q" ? "z" : "q";
+            return [
+                word.slice(0, middle - 1) + word[middle] + word[middle - 1] + word.slice(middle + 1),
+                ...(word.length > 3 ? [word.slice(0, middle) + word.slice(middle + 1)] : []),
+                word.slice(0, middle) + wrong + word.slice(middle + 1),
+            ].filter((typo) => typo !== word);
+        };
+        for (const command of specs) {
+            it(`${command.spec.name}: a typo of any of its options is answered with that option`, function () {
+                const names = Object.keys(command.spec.options);
+                for (const name of names) {
+                    for (const typo of typos(name)) {
+                        if (names.includes(typo)) continue;
+                        assert.throws(() => command.parse([`--${typo}`, "1"]), { name: "UsageError", message: `unknown option --${typo}. Did you mean --${name}?` });
+                    }
+                }
+            });
+        }
+
+        it("answers the issue's --sinse with --since", function () {
+            assert.throws(() => backfillCommand.parse(["--sinse", "2025-01-31"]), { message: "unknown option --sinse. Did you mean --since?" });
+        });
     });
 
     describe("values", function () {

@@ -105,6 +105,7 @@ describe("the twin keeps what it acknowledged (in process)", function () {
         unblock(path.join(lakeDir, "events"));
         const io = testIo({ cwd: base });
         assert.equal(await redriveMain(["--lake", lakeDir], io), 0, io.out());
+        assert.match(io.out(), /^ {2}1 had been parked by: Error: ENOTDIR: not a directory, open '.*evt_1LakeRefuses0001\.json\.[0-9a-f-]+\.tmp'$/m);
         assert.equal(fs.readFileSync(lakeFile(event), "utf8"), JSON.stringify(event));
     });
 

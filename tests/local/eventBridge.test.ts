@@ -91,7 +91,11 @@ describe("local pipeline with ingestion eventbridge (npm start -- --ingestion ev
 
         const io = testIo();
         assert.equal(await redriveMain(["--lake", lakeDir, "--ingestion", "eventbridge"], io), 0);
-        assert.equal(io.out(), "redrive: 1 parked event(s) received, 1 stored (1 too big for the workflow, written straight to the lake), 0 parked again, 0 left in the queue\n");
+        assert.equal(
+            io.out(),
+            "redrive: 1 parked event(s) received, 1 stored (1 too big for the workflow, written straight to the lake), 0 parked again, 0 left in the queue\n" +
+                "  1 had been parked by: the event is larger than the 262144 bytes Step Functions accepts as execution input\n",
+        );
         const key = objectKey("events", invoice);
         assert.deepEqual(await new LocalLake(lakeDir).list("events"), [key]);
         assert.equal(fs.readFileSync(path.join(lakeDir, key), "utf8"), JSON.stringify(invoice));
@@ -103,7 +107,7 @@ describe("local pipeline with ingestion eventbridge (npm start -- --ingestion ev
         const running = new LocalPipeline({ settings: config.settings, lakeDir, retryDelayMs: 0 });
         const runningServer = await startServer(running, 0);
         try {
-            const result = await runDemo(lakeDir, config, runningTarget(`http://127.0.0.1:${runningServer.port}/webhook`, undefined, new LocalLake(lakeDir)));
+            const result = await runDemo(lakeDir, config, runningTarget(`http://127.0.0.1:${runningServer.port}/webhook`, undefined, running.info()));
             assert.ok(result.ok, result.lines.join("\n"));
             assert.deepEqual(result.summary, { received: 9, stored: 7, ignored: 1, rejected: 0, parked: 1 });
             assert.match(result.lines.find((line) => line.includes("oversize invoice")) ?? "", /^ok {3}oversize invoice +parked/);

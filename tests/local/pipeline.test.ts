@@ -8,7 +8,6 @@ import Stripe from "stripe";
 import { resolveSettings } from "../../components/settings";
 import { objectKey } from "../../components/lake/layout";
 import { postSigned, runDemo, runningTarget } from "../../local/demo";
-import { LocalLake } from "../../lib/lakeStore";
 import { loadStackConfig } from "../../lib/stackConfig";
 import { LocalPipeline, OutcomeRecord } from "../../local/pipeline";
 import { loadSamples, oversize, SampleEvent } from "../../fixtures/samples";
@@ -113,6 +112,20 @@ describe("local pipeline (npm start) over HTTP", function () {
         assert.equal(pipeline.counts.stored, 2);
     });
 
+    it("serves the receiver on /webhook only: another path is a 404 naming it, another method the receiver's 405; GET /twin.json says where the twin writes", async function () {
+        const base = url.replace(/\/webhook$/, "");
+        const elsewhere = await fetch(`${base}/`, { method: "POST", body: JSON.stringify(sample("invoice.paid")) });
+        assert.equal(elsewhere.status, 404);
+        assert.deepEqual(await elsewhere.json(), { error: "nothing at /: Stripe events are POSTed to /webhook" });
+        assert.deepEqual(records.map((r) => `${r.outcome} ${r.detail}`), ["rejected 404 nothing at /: Stripe events are POSTed to /webhook"], "npm start prints it");
+        const get = await fetch(url);
+        assert.equal(get.status, 405);
+        assert.equal(get.headers.get("allow"), "POST");
+        assert.deepEqual(filesIn(lakeDir), []);
+        const info = await fetch(`${base}/twin.json`);
+        assert.deepEqual(await info.json(), { lake: lakeDir, deadLetter: `${lakeDir}.dead-letter`, journal: `${lakeDir}.journal`, lakePrefix: "events", ingestion: "webhook" });
+    });
+
     it("answers 500 and writes nothing while the bus is unavailable; Stripe's retry after the fault is stored", async function () {
         const event = sample("customer.subscription.deleted");
         pipeline.faults.busUnavailable = true;
@@ -135,17 +148,20 @@ describe("local pipeline (npm start) over HTTP", function () {
         assert.equal(parked.length, 1);
         assert.equal(JSON.parse(parked[0].body).detail.id, event.id);
         assert.equal(parked[0].attributes.ERROR_CODE.StringValue, "StripeEventArchiveFailed");
+        // The error that parked it, as the deployed execution's history names it: error name and cause.
+        assert.equal(parked[0].attributes.ERROR_MESSAGE.StringValue, "S3.ServiceUnavailableException: injected fault: the lake refuses writes");
         assert.deepEqual(filesIn(lakeDir).filter((f) => !f.startsWith(".dead-letter")), []);
         assert.deepEqual(records.map((r) => r.outcome), ["parked"]);
 
         // While the fault lasts, a redrive parks the event anew and stops; nothing is lost.
         const stillFailing = await redrive(localParkedEvents(pipeline.deadLetterQueue), localExecutor(pipeline.workflow));
-        assert.deepEqual({ ...stillFailing, problems: [] }, { received: 1, stored: 0, parkedAgain: 1, kept: 0, problems: [] });
+        const parkedBy = { "S3.ServiceUnavailableException: injected fault: the lake refuses writes": 1 };
+        assert.deepEqual({ ...stillFailing, problems: [] }, { received: 1, stored: 0, parkedAgain: 1, kept: 0, problems: [], parkedFor: parkedBy });
         assert.equal((await pipeline.deadLetterQueue.receive()).length, 1);
 
         pipeline.lake.failWrites = false;
         const report = await redrive(localParkedEvents(pipeline.deadLetterQueue), localExecutor(pipeline.workflow));
-        assert.deepEqual(report, { received: 1, stored: 1, parkedAgain: 0, kept: 0, problems: [] });
+        assert.deepEqual(report, { received: 1, stored: 1, parkedAgain: 0, kept: 0, problems: [], parkedFor: parkedBy });
         assert.deepEqual(filesIn(lakeDir), [objectKey("events", event)]);
         assert.equal(fs.readFileSync(path.join(lakeDir, objectKey("events", event)), "utf8"), JSON.stringify(event));
     });
@@ -155,7 +171,7 @@ describe("local pipeline (npm start) over HTTP", function () {
         const running = new LocalPipeline({ settings: devConfig.settings, lakeDir, signingSecrets: [SECRET], retryDelayMs: 0 });
         const runningServer = await startServer(running, 0);
         try {
-            const result = await runDemo(lakeDir, devConfig, runningTarget(`http://127.0.0.1:${runningServer.port}/webhook`, SECRET, new LocalLake(lakeDir)));
+            const result = await runDemo(lakeDir, devConfig, runningTarget(`http://127.0.0.1:${runningServer.port}/webhook`, SECRET, running.info()));
             assert.ok(result.ok, result.lines.join("\n"));
             assert.deepEqual(result.summary, { received: 10, stored: 8, ignored: 1, rejected: 1 });
             assert.deepEqual({ stored: running.counts.stored, oversize: running.counts.oversize, ignored: running.counts.ignored, rejected: running.counts.rejected }, { stored: 7, oversize: 1, ignored: 1, rejected: 1 });

@@ -352,7 +352,7 @@ describe("backfill", function () {
             await assert.rejects(run(["--since", SINCE, "--lake", "l"], {}), {
                 message: "STRIPE_API_KEY is not set: export a Stripe secret or restricted key with read access to events and the listed objects",
             });
-            await assert.rejects(run(["--since", SINCE]), { message: "--bucket is required: pass it, or run where `pulumi stack output` shows the stack's bucketName" });
+            await assert.rejects(run(["--since", SINCE]), { message: "--bucket is required: the Pulumi CLI (pulumi) is not on PATH, so the deployed stack's bucketName cannot be read for you. Pass --bucket with the value from `pulumi stack output bucketName` (run where the stack was deployed), or install the Pulumi CLI (https://www.pulumi.com/docs/iac/download-install/) and log in" });
         });
 
         it("reads the stack named by --stack", async function () {

@@ -86,7 +86,7 @@ describe("npm run compact against the deployed stack", function () {
         });
         await assert.rejects(main(["--from", "2025-01-01", "--to", "2025-01-02"], testIo(), sfn.factory), {
             name: "UsageError",
-            message: "--state-machine-arn is required: pass it, or run where `pulumi stack output` shows the stack's stateMachineArn and athenaWorkgroupName",
+            message: "--state-machine-arn is required: the Pulumi CLI (pulumi) is not on PATH, so the deployed stack's stateMachineArn and athenaWorkgroupName cannot be read for you. Pass --state-machine-arn with the value from `pulumi stack output stateMachineArn` and `pulumi stack output athenaWorkgroupName` (run where the stack was deployed), or install the Pulumi CLI (https://www.pulumi.com/docs/iac/download-install/) and log in",
         });
         const lean = testIo({ exec: () => JSON.stringify({ stateMachineArn: ARCHIVE }) });
         await assert.rejects(main(["--from", "2025-01-01", "--to", "2025-01-02"], lean, sfn.factory), { message: "the stack has no Athena workgroup (athena: false), so it has no compaction workflow" });

@@ -5,7 +5,11 @@ import { toPartnerEvent } from "../../lib/eventBridge";
 import { s3Lake } from "../../ops/lake";
 import { redrive } from "../../ops/redrive";
 import { sqsParkedEvents, stateMachineExecutor } from "../../ops/redriveSources";
-import { formatReport } from "../../ops/redrive-cli";
+import * as os from "node:os";
+import * as path from "node:path";
+import { execute } from "../../lib/cli";
+import { formatReport, main as redriveMain } from "../../ops/redrive-cli";
+import { testIo } from "../support/standIns";
 
 const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/stripe-dlq";
 const STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:stripe-workflow";
@@ -13,9 +17,9 @@ const STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:stripe
 const parked = (id: string) => JSON.stringify({ version: "0", id: `eb-${id}`, "detail-type": "invoice.paid", source: "stripe-analytics.webhook", time: "2025-11-26T12:00:00Z", detail: { id, type: "invoice.paid" } });
 
 /** A fake SQS queue and Step Functions account behind the SDK's `send`, recording every command. */
-function fakeAws(messages: string[], outcome: (input: any) => { status: string; error?: string }, type = "EXPRESS") {
+function fakeAws(messages: (string | { body: string; attributes: Record<string, { DataType: string; StringValue: string }> })[], outcome: (input: any) => { status: string; error?: string }, type = "EXPRESS") {
     const calls: { command: string; input: any }[] = [];
-    let queue = messages.map((body, i) => ({ MessageId: `m${i}`, ReceiptHandle: `rh${i}`, Body: body }));
+    let queue = messages.map((m, i) => ({ MessageId: `m${i}`, ReceiptHandle: `rh${i}`, ...(typeof m === "string" ? { Body: m } : { Body: m.body, MessageAttributes: m.attributes }) }));
     const inFlight = new Set<string>();
     const send = async (command: { constructor: { name: string }; input: any }): Promise<any> => {
         const name = command.constructor.name;
@@ -91,6 +95,30 @@ describe("redrive from SQS through the deployed state machine", function () {
     });
 });
 
+describe("redrive says why the events had been parked", function () {
+    it("from each message's attributes: the workflow's execution, or EventBridge's own error message", async function () {
+        const execution = "arn:aws:states:us-east-1:123456789012:express:stripe-workflow:run-1";
+        const aws = fakeAws(
+            [
+                { body: parked("evt_1"), attributes: { ERROR_CODE: { DataType: "String", StringValue: "StripeEventArchiveFailed" }, EXECUTION_ARN: { DataType: "String", StringValue: execution } } },
+                { body: parked("evt_2"), attributes: { ERROR_CODE: { DataType: "String", StringValue: "SDK_CLIENT_ERROR" }, ERROR_MESSAGE: { DataType: "String", StringValue: "Step Functions refused the input" } } },
+                parked("evt_3"),
+            ],
+            () => ({ status: "SUCCEEDED" }),
+        );
+        const report = await redrive(sqsParkedEvents(aws.client, QUEUE_URL), stateMachineExecutor(aws.client, STATE_MACHINE));
+        assert.ok(aws.calls.filter((c) => c.command === "ReceiveMessageCommand").every((c) => c.input.MessageAttributeNames?.includes("All")), "SQS returns attributes only when asked");
+        assert.equal(
+            formatReport(report),
+            [
+                "redrive: 3 parked event(s) received, 3 stored, 0 parked again, 0 left in the queue",
+                `  1 had been parked by: StripeEventArchiveFailed (the write's error is in the history of execution ${execution})`,
+                "  1 had been parked by: Step Functions refused the input",
+            ].join("\n"),
+        );
+    });
+});
+
 describe("redrive of events too big for the workflow (ingestion eventbridge parks them at once)", function () {
     const invoice = oversize(loadSamples().find((e) => e.type === "invoice.paid")!);
     // The rule's DLQ message is the partner event as EventBridge would have delivered it.
@@ -120,5 +148,17 @@ describe("redrive of events too big for the workflow (ingestion eventbridge park
         });
         assert.deepEqual(aws.remaining(), [tooBig]);
         assert.ok(!aws.calls.some((c) => c.command === "StartSyncExecutionCommand" || c.command === "PutObjectCommand"));
+    });
+});
+
+describe("npm run redrive on a local lake", function () {
+    it("fails on a --lake with nothing there, instead of reporting an empty queue", async function () {
+        const missing = path.join(os.tmpdir(), `no-lake-${process.pid}`);
+        await assert.rejects(redriveMain(["--lake", missing], testIo()), {
+            message: `no lake at ${missing} (nor its dead-letter folder ${missing}.dead-letter or journal ${missing}.journal): pass the --lake npm start printed on its "lake" line (default .lake, in the folder you ran npm start from)`,
+        });
+        const io = testIo();
+        assert.equal(await execute(redriveMain, ["--lake", missing], io), 1);
+        assert.match(io.err(), /^error: no lake at /);
     });
 });

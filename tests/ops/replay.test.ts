@@ -154,7 +154,12 @@ describe("replay", function () {
         it("names the missing flag when neither flags nor the Pulumi CLI give the ARNs", async function () {
             await assert.rejects(main(["--from", "2025-02-01"], testIo(), client), {
                 name: "UsageError",
-                message: "--archive-arn is required: pass it, or run where `pulumi stack output` shows the stack's eventArchiveArn",
+                message: "--archive-arn is required: the Pulumi CLI (pulumi) is not on PATH, so the deployed stack's eventArchiveArn cannot be read for you. Pass --archive-arn with the value from `pulumi stack output eventArchiveArn` (run where the stack was deployed), or install the Pulumi CLI (https://www.pulumi.com/docs/iac/download-install/) and log in",
+            });
+            // The Pulumi CLI is there, the stack is not deployed (or has no such output).
+            await assert.rejects(main(["--from", "2025-02-01"], testIo({ exec: () => "{}" }), client), {
+                name: "UsageError",
+                message: "--archive-arn is required: the stack's outputs (`pulumi stack output --json`, or --stack NAME) have no eventArchiveArn; deploy it (pulumi up) or pass --archive-arn",
             });
             await assert.rejects(main(["--from", "yesterday", "--archive-arn", ARCHIVE], testIo(), client), {
                 message: '--from "yesterday" is not a date (2025-01-31) or a date and time with a zone (2025-01-31T12:00:00Z)',
