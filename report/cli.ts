@@ -96,6 +96,15 @@ export function renderText(report: LakeReport, summary: Record<string, CurrencyS
     return `Stripe metrics of ${source}: ${report.eventCount} events. MRR and active subscriptions as of the latest event.${period}\n\n${totals}\n\nBy month\n\n${monthly}\n${notes}`;
 }
 
+/** A check of an option's value, its refusal a mistake in the command line. */
+function usage<T>(check: () => T): T {
+    try {
+        return check();
+    } catch (error) {
+        throw new UsageError((error as Error).message);
+    }
+}
+
 /** The metric settings: the flags over `--stack`'s config over Stripe's defaults. */
 function metricSettingsOf(flags: { stack?: string; "coupon-durations"?: string; "cancellation-churn"?: string }, cwd: string): MetricSettings {
     const base = flags.stack === undefined ? DEFAULT_METRIC_SETTINGS : loadStackConfig(flags.stack, cwd).settings.metricSettings;
@@ -124,6 +133,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return reportCommand.run(argv, io, async (flags) => {
         const lakeDir = flags.lake;
         const metricSettings = metricSettingsOf(flags, io.cwd);
+        const prefix = usage(() => validateLakePrefix(flags.prefix, "--prefix"));
         if (!fs.existsSync(path.resolve(io.cwd, lakeDir))) {
             throw new Error(`no lake at ${lakeDir}: pass --lake DIR, the folder that stands for the bucket (events are under DIR/${flags.prefix}/), or ${FILL_A_LAKE(lakeDir)}`);
         }
@@ -131,7 +141,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         if (html !== undefined && !fs.existsSync(path.dirname(html))) {
             throw new Error(`cannot write --html ${flags.html}: the folder ${path.dirname(html)} does not exist; create it (mkdir -p ${path.dirname(html)}) or pick another file`);
         }
-        const lake = await openLake(path.resolve(io.cwd, lakeDir), validateLakePrefix(flags.prefix, "--prefix"), { metricSettings, liveOnly: flags["live-only"] });
+        const lake = await openLake(path.resolve(io.cwd, lakeDir), prefix, { metricSettings, liveOnly: flags["live-only"] });
         try {
             const report = await buildReport(lake);
             if (report.eventCount === 0) throw new Error(noEventsMessage(path.resolve(io.cwd, lakeDir), flags.prefix, flags["live-only"]));

@@ -42,7 +42,7 @@ describe("the toolbox's boundaries", function () {
     });
 
     it("local/ is only the twin, and scripts/ only code generation and the package build", function () {
-        assert.deepEqual(sources("local").sort(), ["bus.ts", "demo.ts", "load.ts", "pipeline.ts", "server.ts", "start.ts"].map((f) => path.join("local", f)));
+        assert.deepEqual(sources("local").sort(), ["bus.ts", "demo.ts", "listen.ts", "load.ts", "pipeline.ts", "server.ts", "start.ts"].map((f) => path.join("local", f)));
         assert.deepEqual(sources("scripts").sort(), ["build.ts", "generate-event-catalog.ts", "receiverBundle.ts"].map((f) => path.join("scripts", f)));
     });
 });
