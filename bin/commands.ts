@@ -10,52 +10,32 @@ interface Entry {
     main(argv: string[], io: CliIo): Promise<number>;
 }
 
-/** In the order of the overview: the twin, the lake, the deployed stack. */
-export const COMMANDS: Record<string, () => Promise<Entry>> = {
-    start: async () => {
-        const m = await import("../local/start");
-        return { command: m.startCommand, main: (argv, io) => m.main(argv, io) };
-    },
-    demo: async () => {
-        const m = await import("../local/demo");
-        return { command: m.demoCommand, main: m.main };
-    },
-    load: async () => {
-        const m = await import("../local/load");
-        return { command: m.loadCommand, main: m.main };
-    },
-    sample: async () => {
-        const m = await import("../ops/sample-cli");
-        return { command: m.sampleCommand, main: m.main };
-    },
-    report: async () => {
-        const m = await import("../report/cli");
-        return { command: m.reportCommand, main: m.main };
-    },
-    compact: async () => {
-        const m = await import("../ops/compact-cli");
-        return { command: m.compactCommand, main: m.main };
-    },
-    redrive: async () => {
-        const m = await import("../ops/redrive-cli");
-        return { command: m.redriveCommand, main: m.main };
-    },
-    replay: async () => {
-        const m = await import("../ops/replay-cli");
-        return { command: m.replayCommand, main: m.main };
-    },
-    backfill: async () => {
-        const m = await import("../ops/backfill-cli");
-        return { command: m.backfillCommand, main: m.main };
-    },
+/** Each command's module and the name of its declaration there, in the order of the overview: the twin, the lake, the deployed stack. */
+const MODULES: Record<string, [module: string, declaration: string]> = {
+    start: ["../local/start", "startCommand"],
+    demo: ["../local/demo", "demoCommand"],
+    load: ["../local/load", "loadCommand"],
+    sample: ["../ops/sample-cli", "sampleCommand"],
+    report: ["../report/cli", "reportCommand"],
+    compact: ["../ops/compact-cli", "compactCommand"],
+    redrive: ["../ops/redrive-cli", "redriveCommand"],
+    replay: ["../ops/replay-cli", "replayCommand"],
+    backfill: ["../ops/backfill-cli", "backfillCommand"],
 };
 
-const NAMES = Object.keys(COMMANDS);
+/** Loads one command's module (tests/bin checks that each declaration is there and named as its key). */
+export async function loadCommand(name: string): Promise<Entry> {
+    const [file, declaration] = MODULES[name];
+    const module = await import(file);
+    return { command: module[declaration], main: (argv, io) => module.main(argv, io) };
+}
+
+export const COMMAND_NAMES = Object.keys(MODULES);
 
 /** The overview: every command with its one-line summary (loading them all, so only for --help). */
 export async function overview(): Promise<string> {
-    const entries = await Promise.all(NAMES.map(async (name) => [name, (await COMMANDS[name]()).command.spec.summary] as const));
-    const column = Math.max(...NAMES.map((n) => n.length)) + 2;
+    const entries = await Promise.all(COMMAND_NAMES.map(async (name) => [name, (await loadCommand(name)).command.spec.summary] as const));
+    const column = Math.max(...COMMAND_NAMES.map((n) => n.length)) + 2;
     return [
         `Usage: ${BIN_NAME} <command> [options]`,
         `       npm run <command> -- [options]   (the same, from the clone; ${invocationOf("start")} [options] for start)`,
@@ -77,12 +57,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         io.stdout.write(await overview());
         return 0;
     }
-    if (name === undefined) throw new UsageError(`a command is needed: ${BIN_NAME} <command> [options], where <command> is one of ${NAMES.join(", ")}`);
-    if (!Object.hasOwn(COMMANDS, name)) {
-        const near = nearest(name, NAMES);
-        throw new UsageError(`unknown command ${JSON.stringify(name)}.${near ? ` Did you mean ${near}?` : ""} The commands: ${NAMES.join(", ")}`);
+    if (name === undefined) throw new UsageError(`a command is needed: ${BIN_NAME} <command> [options], where <command> is one of ${COMMAND_NAMES.join(", ")}`);
+    if (!Object.hasOwn(MODULES, name)) {
+        const near = nearest(name, COMMAND_NAMES);
+        throw new UsageError(`unknown command ${JSON.stringify(name)}.${near ? ` Did you mean ${near}?` : ""} The commands: ${COMMAND_NAMES.join(", ")}`);
     }
-    return (await COMMANDS[name]()).main(rest, io);
+    return (await loadCommand(name)).main(rest, io);
 }
 
 export function run(): void {

@@ -26,7 +26,7 @@ export function stripeCliPath(env: CliIo["env"]): string {
     return env.STRIPE_CLI?.trim() || bundledStripeCli() || "stripe";
 }
 
-const HOW_TO_AUTHENTICATE = "the Stripe CLI needs a test-mode key: set STRIPE_API_KEY=sk_test_... (Dashboard → Developers → API keys) or run `npx stripe login` once";
+const WHAT_THE_CLI_NEEDS = "the Stripe CLI needs a test-mode key (set STRIPE_API_KEY=sk_test_... from Dashboard → Developers → API keys, or run `npx stripe login` once) and a connection to api.stripe.com";
 
 /** The last line a failed program printed, for a one-line error. */
 function lastLine(error: unknown): string {
@@ -45,10 +45,10 @@ export function listenSecret(io: CliIo): string {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") {
             throw new Error(`--listen: no Stripe CLI at ${JSON.stringify(cli)}: run npm ci (it installs @stripe/cli), or set STRIPE_CLI to the stripe executable`);
         }
-        throw new Error(`--listen: \`stripe listen --print-secret\` failed (${lastLine(error)}); ${HOW_TO_AUTHENTICATE}`);
+        throw new Error(`--listen: \`stripe listen --print-secret\` failed (${lastLine(error)}); ${WHAT_THE_CLI_NEEDS}`);
     }
     const secret = /whsec_[A-Za-z0-9]+/.exec(output)?.[0];
-    if (!secret) throw new Error(`--listen: \`stripe listen --print-secret\` printed no whsec_ secret (${JSON.stringify(output.trim().slice(0, 200))}); ${HOW_TO_AUTHENTICATE}`);
+    if (!secret) throw new Error(`--listen: \`stripe listen --print-secret\` printed no whsec_ secret (${JSON.stringify(output.trim().slice(0, 200))}); ${WHAT_THE_CLI_NEEDS}`);
     return secret;
 }
 
@@ -92,5 +92,5 @@ export function startListener(io: CliIo, url: string, print: (line: string) => v
 /** The error of a `stripe listen` that ended while the twin was still running. */
 export function listenerEndedMessage(exit: { code: number | null; signal: NodeJS.Signals | null; lastLine: string }): string {
     const how = exit.signal ? `was stopped by ${exit.signal}` : exit.code === null ? "could not start" : `exited with code ${exit.code}`;
-    return `--listen: \`stripe listen\` ${how} (${exit.lastLine || "it printed nothing"}), so no more Stripe events arrive; ${HOW_TO_AUTHENTICATE}, and check that this machine reaches Stripe`;
+    return `--listen: \`stripe listen\` ${how} (${exit.lastLine || "it printed nothing"}), so no more Stripe events arrive; ${WHAT_THE_CLI_NEEDS}`;
 }
