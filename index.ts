@@ -4,15 +4,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { pipelineOutputs, StripeAnalyticsPipeline } from "./components";
-import { CONFIG_NAMESPACE, readPipelineConfig } from "./stackConfig";
+import { resolveStackConfig } from "./stackConfig";
 
-const config = new pulumi.Config(CONFIG_NAMESPACE);
-const { name, args } = readPipelineConfig({
-    string: (key) => config.get(key),
-    number: (key) => config.getNumber(key),
-    boolean: (key) => config.getBoolean(key),
-    object: (key) => config.getObject(key),
-});
+// Every key the stack sets, not only the known ones, so a misspelled key is refused rather than ignored.
+const { name, args } = resolveStackConfig(pulumi.runtime.allConfig(), `Pulumi.${pulumi.getStack()}.yaml`);
 const pipeline = new StripeAnalyticsPipeline(name, args);
 
 /**

@@ -84,7 +84,7 @@ export class StripeAnalyticsPipeline extends pulumi.ComponentResource {
     public readonly ruleArn!: pulumi.Output<string>;
     /** ARN of the archive workflow's state machine. */
     public readonly stateMachineArn!: pulumi.Output<string>;
-    /** Queue holding events that could not be delivered or written (see README: redrive). */
+    /** Queue holding events that could not be delivered or written (docs/operations.md, "Redrive"). */
     public readonly deadLetterQueueUrl!: pulumi.Output<string>;
     /** Id of the Stripe object that delivers the events: the webhook endpoint (`we_...`), or with `ingestion: "eventbridge"` the event destination (`ed_...`). */
     public readonly webhookEndpointId!: pulumi.Output<string>;

@@ -8,7 +8,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { INGESTION_MODES } from "../components/ingestion/settings";
 import { PipelineSettings, resolveSettings } from "../components/settings";
-import { CONFIG_NAMESPACE, ConfigReader, PipelineConfig, readPipelineConfig } from "../stackConfig";
+import { PipelineConfig, resolveStackConfig } from "../stackConfig";
 import { StringOption, UsageError } from "./cli";
 
 /** `--stack` of the commands that run the pipeline from a stack's config file. */
@@ -35,35 +35,16 @@ export interface LocalStackConfig extends PipelineConfig {
     region?: string;
 }
 
-/** Pulumi stores every config value as a string; YAML may also hold numbers, booleans and lists. */
-function yamlReader(values: Record<string, unknown>, file: string): ConfigReader {
-    const raw = (key: string): unknown => values[`${CONFIG_NAMESPACE}:${key}`];
-    const fail = (key: string, value: unknown, expected: string): never => {
-        throw new Error(`${file}: ${CONFIG_NAMESPACE}:${key} is ${JSON.stringify(value)}, expected ${expected}`);
-    };
-    return {
-        string: (key) => {
-            const v = raw(key);
-            return v === undefined || v === null ? undefined : typeof v === "string" || typeof v === "number" ? String(v) : fail(key, v, "a string");
-        },
-        number: (key) => {
-            const v = raw(key);
-            if (v === undefined || v === null) return undefined;
-            const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
-            return Number.isNaN(n) ? fail(key, v, "a number") : n;
-        },
-        boolean: (key) => {
-            const v = raw(key);
-            if (v === undefined || v === null) return undefined;
-            if (v === true || v === "true") return true;
-            if (v === false || v === "false") return false;
-            return fail(key, v, "true or false");
-        },
-        object: <T>(key: string) => {
-            const v = raw(key);
-            return (typeof v === "string" ? JSON.parse(v) : v ?? undefined) as T | undefined;
-        },
-    };
+/**
+ * The config map as the Pulumi CLI hands it to the program: every value a string, lists and maps
+ * as JSON, so the twin reads YAML values exactly as `pulumi preview` does (and refuses the same).
+ */
+function pulumiValues(config: Record<string, unknown>): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(config)
+            .filter(([, value]) => value !== null && value !== undefined)
+            .map(([key, value]) => [key, typeof value === "object" ? JSON.stringify(value) : String(value)]),
+    );
 }
 
 /** Loads and validates `Pulumi.<stack>.yaml` from `projectDir`; throws one clear error when it cannot. */
@@ -82,9 +63,8 @@ export function loadStackConfig(stack: string, projectDir: string = path.resolve
         throw new Error(`${file} is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
     }
     const values = (document as { config?: Record<string, unknown> } | null)?.config ?? {};
-    const config = readPipelineConfig(yamlReader(values, file));
     const region = values["aws:region"];
-    return { ...config, stack, file, settings: resolveSettings(config.name, config.args), region: typeof region === "string" ? region : undefined };
+    return { ...resolveStackConfig(pulumiValues(values), file), stack, file, region: typeof region === "string" ? region : undefined };
 }
 
 /**

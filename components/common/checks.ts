@@ -17,7 +17,8 @@ export class ConfigChecks {
             return resolve();
         } catch (error) {
             if (!(error instanceof PipelineConfigError)) throw error;
-            this.refused.push(error);
+            // A whole resolveSettings run refused inside another list joins it setting by setting.
+            this.refused.push(...(error instanceof PipelineConfigErrors ? error.errors : [error]));
             return undefined;
         }
     }

@@ -16,6 +16,7 @@
  *   buildReceiverMetricFilters: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringPolicyExamples.html
  */
 import type { IngestionMode } from "../ingestion/settings";
+import { NOT_PARKED_ERROR } from "../workflow/archiveStep";
 
 /** The resources the alarms watch. */
 export interface AlarmTargets<T> {
@@ -209,8 +210,10 @@ export function buildAlarmSpecs<T>(targets: AlarmTargets<T>, options: AlarmOptio
             "AWS/States",
             "ExecutionsFailed",
             stateMachine,
-            "Archive workflow executions failed: S3 kept refusing the write, and the events were parked in the dead-letter queue. " +
-                "Read the workflow's log group for the S3 error, fix it, then run `npm run redrive`.",
+            "Archive workflow executions failed: S3 kept refusing the write. Each event was parked in the dead-letter queue " +
+                "(dlq-not-empty fires too: fix the S3 error from the workflow's log group, then run `npm run redrive`), unless parking " +
+                `failed as well: those executions end with ${NOT_PARKED_ERROR}, whose Cause names the event, and are not in the queue; ` +
+                "export them from Logs Insights and run `npm run replay -- --events <export>`.",
         ),
         onAnyOccurrence(
             "workflow-timed-out",

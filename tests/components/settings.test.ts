@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { buildEventPattern, MAX_PATTERN_BYTES, PipelineConfigError, PipelineConfigErrors, resolveSettings, StripeAnalyticsPipelineArgs } from "../../components";
+import { ConfigChecks } from "../../components/common/checks";
 
 /** The error resolveSettings throws for these arguments. */
 function refusal(args: StripeAnalyticsPipelineArgs, name = "stripe"): PipelineConfigError {
@@ -43,6 +44,18 @@ describe("resolveSettings", function () {
             assert.deepEqual(together.errors.map((e) => e.message).sort(), alone.map((e) => e.message).sort());
             assert.deepEqual(together.message.split("\n"), [`${bad.length} settings are invalid:`, ...together.errors.map((e) => e.message)]);
             assert.equal(together.key, together.errors.map((e) => e.key).join(", "));
+        });
+
+        it("joins a wider list setting by setting when run inside other checks, as the stack config does", function () {
+            const checks = new ConfigChecks();
+            checks.run(() => {
+                throw new PipelineConfigError("stripe-analytics:colour", "blue", "no such key", "remove it");
+            });
+            checks.run(() => resolveSettings("stripe", Object.assign({}, ...bad.map(([, args]) => args))));
+            assert.throws(
+                () => checks.settle(),
+                (error: unknown) => error instanceof PipelineConfigErrors && error.errors.length === bad.length + 1 && error.errors.every((e) => !(e instanceof PipelineConfigErrors)),
+            );
         });
     });
 

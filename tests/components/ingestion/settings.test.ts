@@ -5,7 +5,7 @@
 import { strict as assert } from "assert";
 import { PipelineConfigError, PipelineConfigErrors, resolveSettings, StripeAnalyticsPipelineArgs } from "../../../components";
 import { INGESTION_MODES, RECEIVER_ONLY_ARGS } from "../../../components/ingestion/settings";
-import { readPipelineConfig } from "../../../stackConfig";
+import { resolveStackConfig } from "../../../stackConfig";
 
 const BUS_ARN = "arn:aws:events:us-east-1:123456789012:event-bus/acme-events";
 
@@ -84,8 +84,8 @@ describe("ingestion settings", function () {
     });
 
     it("is the stack config key stripe-analytics:ingestion", function () {
-        const values: Record<string, string> = { ingestion: "eventbridge" };
-        const { args } = readPipelineConfig({ string: (key) => values[key], number: () => undefined, boolean: () => undefined, object: () => undefined });
+        const { args, settings } = resolveStackConfig({ "stripe-analytics:ingestion": "eventbridge" }, "Pulumi.dev.yaml");
         assert.equal(args.ingestion, "eventbridge");
+        assert.equal(settings.ingestion, "eventbridge");
     });
 });

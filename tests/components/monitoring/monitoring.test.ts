@@ -112,6 +112,9 @@ describe("monitoring and archive (mocked deployment)", function () {
         const description = (role: string) => mocks.get(ALARM, `ops-alarm-${role}`).inputs.alarmDescription as string;
         assert.match(description("dlq-not-empty"), /npm run redrive/);
         assert.match(description("workflow-failed"), /npm run redrive/);
+        // Parking can fail too: then nothing is in the queue and the description must not promise it is.
+        assert.match(description("workflow-failed"), /StripeEventNotStoredNorParked, whose Cause names the event/);
+        assert.match(description("workflow-failed"), /npm run replay -- --events/);
         assert.match(description("dlq-delivery-failed"), /npm run replay/);
         assert.match(description("no-events"), /No Stripe event reached the archive workflow for 6 hours/);
         assert.match(description("no-events"), /npm run backfill/);
