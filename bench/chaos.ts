@@ -36,6 +36,7 @@ import { main as redriveMain } from "../ops/redrive-cli";
 
 export const chaosCommand = defineCommand({
     name: "chaos",
+    npmScriptOnly: true,
     summary: "Fault test of the twin on loopback: kill -9 mid-load, a read-only lake, inputs the lake cannot hold.",
     description:
         "Starts `npm start` as a child process and checks that every event it answered 200 ends in the lake or the dead-letter folder " +

@@ -38,6 +38,7 @@ import { buildReport, summarize } from "../report/metrics";
 
 export const benchReportCommand = defineCommand({
     name: "bench:report",
+    npmScriptOnly: true,
     summary: "Benchmark of the local report on a generated lake of Stripe events, raw and compacted, with Athena's cost model of the same lake.",
     description:
         "For each N writes a deterministic history of N events to a temporary folder and times `npm run report -- --lake DIR --json` " +

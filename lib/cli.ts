@@ -75,8 +75,10 @@ export type OptionSpec = StringOption | BooleanOption;
 export type OptionSpecs = Record<string, OptionSpec>;
 
 export interface CommandSpec<O extends OptionSpecs> {
-    /** The npm script: `npm run <name>`. */
+    /** The npm script, `npm run <name>`, and the command of the entry, `stripe-analytics <name>`. */
     name: string;
+    /** A development tool (the benchmarks) that only its npm script runs, not the entry. */
+    npmScriptOnly?: boolean;
     summary: string;
     description: string;
     options: O;
@@ -88,6 +90,9 @@ type ValueOf<S extends OptionSpec> = S extends BooleanOption ? boolean : S exten
 
 /** The parsed options: booleans are false unless given; strings are their value, default or undefined. */
 export type Flags<O extends OptionSpecs> = { -readonly [K in keyof O]: ValueOf<O[K]> };
+
+/** The command-line entry: package.json's `bin` (bin/stripe-analytics.js, its commands in bin/commands.ts). */
+export const BIN_NAME = "stripe-analytics";
 
 /** npm runs these scripts without `run`. https://docs.npmjs.com/cli/commands/npm-run-script */
 const NPM_SHORTHANDS = new Set(["start", "stop", "restart", "test"]);
@@ -202,7 +207,7 @@ export function renderHelp(spec: CommandSpec<OptionSpecs>): string {
         ["-h, --help", "print this help and exit"],
     ];
     const required = Object.entries(spec.options).filter(([, o]) => o.type === "string" && o.required);
-    const synopsis = [invocationOf(spec.name), ...required.map(([name, option]) => optionLabel(name, option)), "[options]"].join(" ");
+    const synopsis = (invocation: string) => [invocation, ...required.map(([name, option]) => optionLabel(name, option)), "[options]"].join(" ");
     const column = Math.min(30, Math.max(...entries.map(([label]) => label.length)) + 2);
     const indent = " ".repeat(2 + column);
     const options = entries.flatMap(([label, text]) => {
@@ -211,7 +216,9 @@ export function renderHelp(spec: CommandSpec<OptionSpecs>): string {
     });
     const paragraphs = spec.description.split(/\n\s*\n/).map((p) => wrap(p, WIDTH, "").join("\n"));
     return [
-        `Usage: ${synopsis}`,
+        ...(spec.npmScriptOnly
+            ? [`Usage: ${synopsis(invocationOf(spec.name))}`]
+            : [`Usage: ${synopsis(`${BIN_NAME} ${spec.name}`)}`, `       ${synopsis(invocationOf(spec.name))}   (the same, from the clone)`]),
         "",
         spec.summary,
         "",

@@ -1,10 +1,10 @@
 /**
- * `npm start`: the pipeline on this machine, fed by `stripe listen` or `npm run demo`.
- *   npm start -- [--stack dev] [--port 4242] [--lake .lake] [--dead-letter DIR] [--journal DIR] [--ingestion webhook|eventbridge]
+ * `npm start`: the pipeline on this machine, fed by `stripe listen` (itself with --listen) or `npm run demo`.
+ *   npm start -- [--stack dev] [--port 4242] [--lake .lake] [--dead-letter DIR] [--journal DIR] [--ingestion webhook|eventbridge] [--listen]
  */
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
-import { CliIo, defineCommand, integerFlag, runMain } from "../lib/cli";
+import { CliIo, defineCommand, FAILURE_EXIT_CODE, integerFlag, runMain } from "../lib/cli";
 import { LAYER_DIR } from "../report/layer";
 import { JOURNAL_OPTION } from "../lib/journal";
 import { DEAD_LETTER_OPTION, LAKE_OPTION } from "../lib/lakeStore";
@@ -13,6 +13,7 @@ import { JobRun, startPeriodicJob } from "../lib/periodicJob";
 import { INGESTION_OPTION, loadStackConfig, STACK_OPTION, withIngestion } from "../lib/stackConfig";
 import { liveDashboard } from "../report/live";
 import { LocalPipeline, OutcomeRecord } from "./pipeline";
+import { listenerEndedMessage, listenSecret, startListener } from "./listen";
 import { stopServer, startServer } from "./server";
 
 export const startCommand = defineCommand({
@@ -24,7 +25,12 @@ export const startCommand = defineCommand({
         `With --ingestion eventbridge the URL stands in for Stripe's delivery to EventBridge instead: it takes the Stripe event, checks no signature, ` +
         `and puts it on the bus as a partner event of ${LOCAL_PARTNER_SOURCE}. ` +
         "An event answered 200 is in the bus's journal on disk before the answer; after a crash the next start runs the journal's unfinished events again. " +
-        "Ctrl-C stops within a few seconds (events not finished by then stay in the journal); a second Ctrl-C stops at once.",
+        "Ctrl-C stops within a few seconds (events not finished by then stay in the journal); a second Ctrl-C stops at once.\n\n" +
+        "--listen also runs the Stripe CLI (the devDependency @stripe/cli, or the executable STRIPE_CLI names): `stripe listen --print-secret` " +
+        "for the signing secret of your account's test-mode events, then `stripe listen --forward-to` the twin's URL, its lines shown as [stripe] ...; " +
+        "`npx stripe trigger customer.subscription.created` from another terminal sends one. The Stripe CLI needs a key: STRIPE_API_KEY=sk_test_... " +
+        "or `npx stripe login` once. The receiver then accepts both the CLI's secret and STRIPE_WEBHOOK_SECRET (or the generated one, for npm run demo -- --url). " +
+        "If `stripe listen` ends by itself, the twin stops and exits 1.",
     options: {
         stack: STACK_OPTION,
         port: { type: "string", default: "4242", placeholder: "N", description: "port to listen on, 0 for any free one" },
@@ -38,6 +44,7 @@ export const startCommand = defineCommand({
             defaultText: "the deployed workflow's backoff",
             description: "wait this many milliseconds between the workflow's retries instead, to try faults quickly",
         },
+        listen: { type: "boolean", description: "also run `stripe listen --forward-to` this twin, with the secret it prints (a Stripe test key or `stripe login` needed)" },
         "compact-every": {
             type: "string",
             placeholder: "MINUTES",
@@ -49,6 +56,7 @@ export const startCommand = defineCommand({
         "STRIPE_WEBHOOK_SECRET=whsec_... npm start -- --port 4343 --lake /tmp/lake",
         "npm start -- --ingestion eventbridge",
         "npm start -- --compact-every 10",
+        "STRIPE_API_KEY=sk_test_... npm start -- --listen",
     ],
 });
 
@@ -105,6 +113,8 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
         const eventBridge = config.settings.ingestion === "eventbridge";
         // Stripe's EventBridge delivery has no signature, so that mode needs no secret.
         const { secret, generated } = eventBridge ? { secret: "", generated: false } : localSigningSecret(io.env);
+        // Before anything starts: a missing key or CLI is one error line, not a twin that receives nothing.
+        const cliSecret = flags.listen && !eventBridge ? listenSecret(io) : undefined;
         const lakeDir = path.resolve(io.cwd, flags.lake);
         const shownLake = shown(io.cwd, lakeDir);
         const given = (flag: string | undefined) => (flag === undefined ? undefined : path.resolve(io.cwd, flag));
@@ -116,7 +126,7 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
             deadLetterDir: given(flags["dead-letter"]),
             journalDir: given(flags.journal),
             retryDelayMs: flags["retry-delay"] === undefined ? undefined : integerFlag("retry-delay", flags["retry-delay"], 0, 600_000),
-            signingSecrets: [secret].filter(Boolean),
+            signingSecrets: [cliSecret, secret].filter((s): s is string => Boolean(s)),
             onOutcome: (record) => print(formatOutcome(record, ++events, shownLake)),
         });
         const dashboard = liveDashboard({ lakeDir, lakePrefix: config.settings.lakePrefix, metricSettings: config.settings.metricSettings });
@@ -166,24 +176,31 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
         }
         const deadLetterFlag = flags["dead-letter"] === undefined ? "" : ` --dead-letter ${shown(io.cwd, pipeline.deadLetterQueue.dir)}`;
         if (compactEvery !== undefined) print(`  compacts   every ${compactEvery} min into ${path.join(shownLake, LAYER_DIR)}/ (npm run report reads it)`);
-        if (eventBridge) {
-            print(`Feed it with the Stripe CLI (its signature is ignored in this mode):`);
-            print(`  stripe listen --forward-to localhost:${server.port}/webhook`);
-            print(`  stripe trigger customer.subscription.created`);
-            print(`or with the bundled samples, from another terminal (same --stack, --lake and --ingestion):`);
-            print(`  npm run demo -- --url ${url} --lake ${shownLake}${deadLetterFlag} --ingestion eventbridge`);
-        } else {
-            print(`  secret     ${generated ? `${secret} (generated; set STRIPE_WEBHOOK_SECRET to use another)` : "from STRIPE_WEBHOOK_SECRET"}`);
-            print(`Feed it with the Stripe CLI:`);
-            print(`  stripe listen --forward-to localhost:${server.port}/webhook   # then restart with STRIPE_WEBHOOK_SECRET=<the whsec_ it prints>`);
-            print(`  stripe trigger customer.subscription.created`);
-            print(`or with the bundled samples, from another terminal (same --stack and --lake):`);
-            // A secret from the environment is the user's own: never print it.
-            print(`  STRIPE_WEBHOOK_SECRET=${generated ? secret : "<from your environment>"} npm run demo -- --url ${url} --lake ${shownLake}${deadLetterFlag}`);
+        if (!eventBridge) {
+            const others = generated ? `${secret} (generated; set STRIPE_WEBHOOK_SECRET to use another)` : "from STRIPE_WEBHOOK_SECRET";
+            print(`  secret     ${cliSecret ? `the Stripe CLI's (stripe listen --print-secret), and ${others}` : others}`);
         }
+        const listener = flags.listen ? startListener(io, url, print) : undefined;
+        if (listener) {
+            print(`  stripe     stripe listen --forward-to ${url}   (its lines below, as [stripe] ...)`);
+            print(`Send a test-mode event from another terminal:`);
+        } else {
+            print(`Feed it real test-mode events: restart with --listen (it runs stripe listen --forward-to this URL; STRIPE_API_KEY or npx stripe login first), then`);
+        }
+        print(`  npx stripe trigger customer.subscription.created`);
+        print(`or the bundled samples, from another terminal (same --stack and --lake${eventBridge ? " and --ingestion" : ""}):`);
+        // A secret from the environment is the user's own: never print it.
+        print(
+            eventBridge
+                ? `  npm run demo -- --url ${url} --lake ${shownLake}${deadLetterFlag} --ingestion eventbridge`
+                : `  STRIPE_WEBHOOK_SECRET=${generated ? secret : "<from your environment>"} npm run demo -- --url ${url} --lake ${shownLake}${deadLetterFlag}`,
+        );
         print(`Ctrl-C stops.`);
 
-        await stopped();
+        const listenerEnded = listener?.exited.then((exit) => ({ exit }));
+        const ended = await Promise.race([stopped().then(() => undefined), ...(listenerEnded ? [listenerEnded] : [])]);
+        if (ended) io.stderr.write(`error: ${listenerEndedMessage(ended.exit)}\n`);
+        await listener?.stop();
         print(`\nstopping: finishing events in flight (at most ${STOP_GRACE_MS / 1000} s; the rest stays in the journal) ...`);
         await compaction?.stop();
         await stopServer(server);
@@ -197,6 +214,7 @@ export async function main(argv: string[], io: CliIo, stopped: () => Promise<voi
                     `the next npm start on this lake runs them again (${pipeline.journalDir})`,
             );
         }
+        return ended ? FAILURE_EXIT_CODE : 0;
     });
 }
 

@@ -20,6 +20,7 @@ import { loadStackConfig } from "../lib/stackConfig";
 import { formatAmount, formatPercent, textTable } from "./format";
 import { renderHtml } from "./html";
 import { openLake } from "./lake";
+import { lakePrefixes } from "./layer";
 import { buildReport, CurrencySummary, LakeReport, modeNote, ofMode, shownModes, summarize } from "./metrics";
 
 export const reportCommand = defineCommand({
@@ -95,6 +96,15 @@ export function renderText(report: LakeReport, summary: Record<string, CurrencyS
     return `Stripe metrics of ${source}: ${report.eventCount} events. MRR and active subscriptions as of the latest event.${period}\n\n${totals}\n\nBy month\n\n${monthly}\n${notes}`;
 }
 
+/** A check of an option's value, its refusal a mistake in the command line. */
+function usage<T>(check: () => T): T {
+    try {
+        return check();
+    } catch (error) {
+        throw new UsageError((error as Error).message);
+    }
+}
+
 /** The metric settings: the flags over `--stack`'s config over Stripe's defaults. */
 function metricSettingsOf(flags: { stack?: string; "coupon-durations"?: string; "cancellation-churn"?: string }, cwd: string): MetricSettings {
     const base = flags.stack === undefined ? DEFAULT_METRIC_SETTINGS : loadStackConfig(flags.stack, cwd).settings.metricSettings;
@@ -107,20 +117,34 @@ function metricSettingsOf(flags: { stack?: string; "coupon-durations"?: string; 
     return { mrrCouponDurations: durations, cancellationChurn: churn as CancellationChurn };
 }
 
+const FILL_A_LAKE = (lakeDir: string) =>
+    `fill it with the bundled samples (npm run demo -- --lake ${lakeDir}), a sample history (npm run sample -- --lake ${lakeDir}) ` +
+    `or real test-mode events (npm start -- --listen --lake ${lakeDir})`;
+
+/** Why a report found nothing, and where the events may be: another prefix, or a lake still to be filled. */
+export function noEventsMessage(lakeDir: string, prefix: string, liveOnly: boolean): string {
+    const where = `no events found under ${path.join(lakeDir, prefix)}/${liveOnly ? " (live mode; --live-only leaves test-mode events out)" : ""}`;
+    const others = lakePrefixes(lakeDir).filter((p) => p !== prefix);
+    if (others.length > 0) return `${where}; did you mean ${others.map((p) => `--prefix ${p}`).join(" or ")}?`;
+    return `${where}; ${FILL_A_LAKE(lakeDir)}`;
+}
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
     return reportCommand.run(argv, io, async (flags) => {
         const lakeDir = flags.lake;
         const metricSettings = metricSettingsOf(flags, io.cwd);
+        const prefix = usage(() => validateLakePrefix(flags.prefix, "--prefix"));
         if (!fs.existsSync(path.resolve(io.cwd, lakeDir))) {
-            throw new Error(`No lake at ${lakeDir}: pass --lake DIR, the folder that stands for the bucket (events are under DIR/${flags.prefix}/).`);
+            throw new Error(`no lake at ${lakeDir}: pass --lake DIR, the folder that stands for the bucket (events are under DIR/${flags.prefix}/), or ${FILL_A_LAKE(lakeDir)}`);
         }
         const html = flags.html === undefined ? undefined : path.resolve(io.cwd, flags.html);
         if (html !== undefined && !fs.existsSync(path.dirname(html))) {
-            throw new Error(`cannot write --html ${flags.html}: the folder ${path.dirname(html)} does not exist; create it or pick another file`);
+            throw new Error(`cannot write --html ${flags.html}: the folder ${path.dirname(html)} does not exist; create it (mkdir -p ${path.dirname(html)}) or pick another file`);
         }
-        const lake = await openLake(path.resolve(io.cwd, lakeDir), validateLakePrefix(flags.prefix, "--prefix"), { metricSettings, liveOnly: flags["live-only"] });
+        const lake = await openLake(path.resolve(io.cwd, lakeDir), prefix, { metricSettings, liveOnly: flags["live-only"] });
         try {
             const report = await buildReport(lake);
+            if (report.eventCount === 0) throw new Error(noEventsMessage(path.resolve(io.cwd, lakeDir), flags.prefix, flags["live-only"]));
             const summary = summarize(report);
             if (html !== undefined) {
                 fs.writeFileSync(html, renderHtml(report, { source: lakeDir, generatedAt: io.now() }));

@@ -81,6 +81,30 @@ export function scanPartitions(lakeDir: string, lakePrefix: string): Partition[]
     return found;
 }
 
+/**
+ * The lake prefixes a lake folder holds partitions under (folders with a `type=` folder in them),
+ * for a report that finds no events where it looks. Hidden folders (the compacted layer, dead
+ * letters) are not looked into; `depth` bounds the walk in a large folder.
+ */
+export function lakePrefixes(lakeDir: string, depth = 4): string[] {
+    const found: string[] = [];
+    const walk = (dir: string, left: number) => {
+        let entries: fs.Dirent[];
+        try {
+            entries = fs.readdirSync(path.join(lakeDir, dir), { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith("."));
+        } catch {
+            return;
+        }
+        if (dir !== "" && entries.some((e) => e.name.startsWith(`${PARTITION_KEYS[0]}=`))) {
+            found.push(dir.split(path.sep).join("/"));
+            return;
+        }
+        if (left > 0) for (const entry of entries) walk(path.join(dir, entry.name), left - 1);
+    };
+    walk("", depth);
+    return found.sort();
+}
+
 /** The event objects of one partition folder; anything not in the layout (files being written) is not an event. */
 export function partitionFiles(lakeDir: string, lakePrefix: string, partition: Partition): EventFile[] {
     return fs.readdirSync(partition.dir).flatMap((name) => {

@@ -141,6 +141,8 @@ describe("the package as a consumer installs it (npm pack, unpacked into node_mo
                 "LICENSE",
                 "PulumiPlugin.yaml",
                 "README.md",
+                // npm ships every `bin` file; in the package it only says that the commands run from a clone.
+                "bin/stripe-analytics.js",
                 "package.json",
                 "tsconfig.json",
                 "dist/receiver/handler.bundle.js",
@@ -167,6 +169,20 @@ describe("the package as a consumer installs it (npm pack, unpacked into node_mo
                     assert.deepEqual([shipped.name, shipped.version, shipped.pulumi], [source.name, source.version, source.pulumi], `${sdk}/${manifest}`);
                 }
             }
+        });
+
+        it("has a stripe-analytics command that says the tools run from a clone, and how to get one, instead of failing on missing sources", async function () {
+            const pkg = JSON.parse(fs.readFileSync(path.join(consumer.packageDir, "package.json"), "utf8"));
+            assert.deepEqual(pkg.bin, { "stripe-analytics": "bin/stripe-analytics.js" });
+            const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+                execFile(process.execPath, [path.join(consumer.packageDir, pkg.bin["stripe-analytics"]), "start"], { cwd: consumer.dir }, (error, stdout, stderr) =>
+                    resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+                ),
+            );
+            assert.equal(result.code, 1);
+            assert.equal(result.stdout, "");
+            assert.match(result.stderr, /^error: the stripe-analytics commands \(start, demo, report, \.\.\.\) run from a clone of the repository; this installed package is the Pulumi component only/);
+            assert.match(result.stderr, /\nClone it and run them there: git clone https:\/\/github\.com\/.+\/stripe-analytics\.git && cd stripe-analytics && npm ci && npx stripe-analytics --help\n$/);
         });
 
         it("builds nothing when npm installs inside it, as Pulumi's plugin install does: `prepare` needs the source, which is not shipped", async function () {

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { main as chaos } from "../../bench/chaos";
 import { main as benchReport } from "../../bench/report";
-import { defineCommand, execute, formatError, integerFlag, invocationOf, parseTime, UsageError } from "../../lib/cli";
+import { BIN_NAME, defineCommand, execute, formatError, integerFlag, invocationOf, parseTime, UsageError } from "../../lib/cli";
 import { demoCommand, main as demo } from "../../local/demo";
 import { loadCommand, main as load } from "../../local/load";
 import { main as start, startCommand } from "../../local/start";
@@ -79,7 +79,8 @@ describe("lib/cli: the one command framework", function () {
             assert.equal(
                 out,
                 [
-                    "Usage: npm run backfill -- --since DATE [options]",
+                    "Usage: stripe-analytics backfill --since DATE [options]",
+                    "       npm run backfill -- --since DATE [options]   (the same, from the clone)",
                     "",
                     "Does the thing.",
                     "",
@@ -99,6 +100,12 @@ describe("lib/cli: the one command framework", function () {
                     "",
                 ].join("\n"),
             );
+        });
+
+        it("names only the npm script of a development tool that the entry does not run", function () {
+            const bench = defineCommand({ name: "bench:x", npmScriptOnly: true, summary: "Measures.", description: "", options: {}, examples: ["npm run bench:x"] });
+            assert.equal(bench.help().split("\n")[0], "Usage: npm run bench:x -- [options]");
+            assert.ok(!bench.help().includes(BIN_NAME));
         });
 
         it("answers a usage error on stderr with `error:` and a pointer to --help, exit code 2", async function () {
@@ -127,7 +134,7 @@ describe("lib/cli: the one command framework", function () {
 
     describe("every command uses it", function () {
         const commands: [string, (argv: string[], io: ReturnType<typeof testIo>) => Promise<number>, string[]][] = [
-            ["start", start, ["--stack", "--port", "--lake", "--ingestion", "--dead-letter", "--journal", "--retry-delay"]],
+            ["start", start, ["--stack", "--port", "--lake", "--ingestion", "--dead-letter", "--journal", "--retry-delay", "--listen"]],
             ["demo", demo, ["--lake", "--stack", "--url", "--ingestion", "--dead-letter"]],
             ["load", load, ["--events", "--concurrency", "--stack", "--lake"]],
             ["redrive", redrive, ["--lake", "--stack", "--queue-url", "--state-machine-arn", "--region", "--ingestion", "--bucket", "--lake-prefix", "--dead-letter", "--journal"]],
@@ -143,7 +150,9 @@ describe("lib/cli: the one command framework", function () {
                 const io = testIo();
                 assert.equal(await main(["--help"], io), 0);
                 const help = io.out();
-                assert.ok(help.startsWith(`Usage: ${invocationOf(name)}`), help);
+                const usage = help.split("\n").slice(0, 2);
+                if (["bench:report", "chaos"].includes(name)) assert.ok(usage[0].startsWith(`Usage: ${invocationOf(name)}`), help);
+                else assert.ok(usage[0].startsWith(`Usage: ${BIN_NAME} ${name}`) && usage[1].trim().startsWith(invocationOf(name)), help);
                 for (const option of options) assert.match(help, new RegExp(`^  ${option}\\b`, "m"), `${name} --help lacks ${option}`);
                 assert.match(help, /^Examples?:\n {2}\S/m);
                 assert.equal(io.err(), "");

@@ -1,10 +1,12 @@
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { objectKey, parseObjectKey } from "../../components/lake/layout";
-import { renderText } from "../../report/cli";
+import { execute } from "../../lib/cli";
+import { main as report, renderText } from "../../report/cli";
+import { testIo } from "../support/standIns";
 import { renderHtml } from "../../report/html";
 import { LakeDatabase, openLake } from "../../report/lake";
 import { buildReport, LakeReport, ofMode, summarize } from "../../report/metrics";
@@ -210,9 +212,12 @@ describe("local report over the sample lake (DuckDB, the deployed SQL)", functio
         assert.ok(!html.includes("<script"), "the static page runs no code");
     });
 
-    it("prints exactly the pinned JSON through `npm run report -- --lake DIR --json`", function () {
+    it("prints exactly the pinned JSON, and only it, on stdout through `npm run report -- --lake DIR --json` (npm's banner on stderr: json=true in .npmrc)", function () {
         this.timeout(120000);
-        const stdout = execFileSync("npm", ["run", "--silent", "report", "--", "--lake", lakeDir, "--json"], { cwd: ROOT, encoding: "utf8" });
+        const result = spawnSync("npm", ["run", "report", "--", "--lake", lakeDir, "--json"], { cwd: ROOT, encoding: "utf8" });
+        assert.equal(result.status, 0, result.stderr);
+        const stdout = result.stdout;
+        assert.match(result.stderr, /^> stripe-analytics@[\d.]+ report\n> node bin\/stripe-analytics\.js report --lake .* --json$/m, "npm still shows what it runs, on stderr");
         assert.deepEqual(JSON.parse(stdout), EXPECTED_SUMMARY);
         assert.deepEqual(Object.keys(JSON.parse(stdout).usd), [
             "mrr",
@@ -246,6 +251,62 @@ describe("local report edge cases", function () {
         } finally {
             lake.close();
         }
+    });
+
+    /** `npm run report -- ...argv` in-process, as the process answers. */
+    async function reportCli(argv: string[]) {
+        const io = testIo();
+        const code = await execute(report, argv, io);
+        return { code, out: io.out(), err: io.err() };
+    }
+
+    it("prints its help for --help: what it does, every option, examples", async function () {
+        const { code, out, err } = await reportCli(["--help"]);
+        assert.deepEqual({ code, err }, { code: 0, err: "" });
+        assert.ok(out.startsWith("Usage: stripe-analytics report [options]\n"), out);
+        for (const option of ["--lake DIR", "--prefix PREFIX", "--json", "--html FILE", "--live-only"]) assert.ok(out.includes(`  ${option}`), option);
+    });
+
+    it("names the missing folder of --html and the fix, before reading the lake", async function () {
+        const dir = tempLake();
+        writeLake(dir, [stripeEvent("payment_intent.created", { id: "pi_1" }, at("2025-04-01T00:00:00"), { id: "evt_1Html" })]);
+        assert.deepEqual(await reportCli(["--lake", dir, "--html", "/missing/dir/r.html"]), {
+            code: 1,
+            out: "",
+            err: "error: cannot write --html /missing/dir/r.html: the folder /missing/dir does not exist; create it (mkdir -p /missing/dir) or pick another file\n",
+        });
+    });
+
+    it("answers a prefix with no events with the prefixes the lake has", async function () {
+        const dir = tempLake();
+        writeLake(dir, [stripeEvent("payment_intent.created", { id: "pi_1" }, at("2025-04-01T00:00:00"), { id: "evt_1Prefix" })], "stripe/events");
+        assert.deepEqual(await reportCli(["--lake", dir, "--prefix", "nope", "--json"]), {
+            code: 1,
+            out: "",
+            err: `error: no events found under ${path.join(dir, "nope")}/; did you mean --prefix stripe/events?\n`,
+        });
+        assert.equal((await reportCli(["--lake", dir, "--prefix", "stripe/events", "--json"])).code, 0);
+    });
+
+    it("answers an empty lake, and a missing one, with the commands that fill one", async function () {
+        const dir = tempLake();
+        const fill = `fill it with the bundled samples (npm run demo -- --lake ${dir}), a sample history (npm run sample -- --lake ${dir}) or real test-mode events (npm start -- --listen --lake ${dir})`;
+        assert.deepEqual(await reportCli(["--lake", dir]), { code: 1, out: "", err: `error: no events found under ${path.join(dir, "events")}/; ${fill}\n` });
+        const missing = path.join(dir, "nothing-here");
+        const { code, err } = await reportCli(["--lake", missing]);
+        assert.equal(code, 1);
+        assert.match(err, /^error: no lake at .*nothing-here: pass --lake DIR, the folder that stands for the bucket \(events are under DIR\/events\/\), or fill it with the bundled samples/);
+    });
+
+    it("gives every mistake the error: prefix and lib/cli's exit codes: 2 for the command line, 1 for the work", async function () {
+        const typo = await reportCli(["--prefx", "x"]);
+        assert.deepEqual(typo, { code: 2, out: "", err: "error: unknown option --prefx. Did you mean --prefix?\nRun with --help for the options.\n" });
+        const badChurn = await reportCli(["--cancellation-churn", "never"]);
+        assert.equal(badChurn.code, 2);
+        assert.match(badChurn.err, /^error: --cancellation-churn "never": not one of /);
+        const badPrefix = await reportCli(["--lake", tempLake(), "--prefix", "/abs"]);
+        assert.equal(badPrefix.code, 2);
+        assert.match(badPrefix.err, /^error: Invalid --prefix "\/abs": .*\nRun with --help for the options\.\n$/);
     });
 
     it("reads partitions back from keys of the lake layout only", function () {
