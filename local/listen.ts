@@ -2,7 +2,7 @@
  * `npm start -- --listen`: the Stripe CLI's `stripe listen` forwarding a Stripe account's test-mode
  * events to the twin, signed with the secret it prints, so the receiver verifies real deliveries.
  *
- * The CLI is the devDependency @stripe/cli (Stripe's own package; npm installs only this
+ * The CLI is @stripe/cli when installed beside the clone (Stripe's own package; npm installs only this
  * platform's binary, from its optional dependencies), or the executable STRIPE_CLI names (your own
  * install, or a stand-in in tests). It needs a Stripe key: STRIPE_API_KEY, or `stripe login` once.
  */
@@ -21,7 +21,7 @@ function bundledStripeCli(): string | undefined {
     }
 }
 
-/** The Stripe CLI executable: STRIPE_CLI, the devDependency's binary, else `stripe` on the PATH. */
+/** The Stripe CLI executable: STRIPE_CLI, an installed @stripe/cli's binary, else `stripe` on the PATH. */
 export function stripeCliPath(env: CliIo["env"]): string {
     return env.STRIPE_CLI?.trim() || bundledStripeCli() || "stripe";
 }
@@ -43,7 +43,7 @@ export function listenSecret(io: CliIo): string {
         output = io.exec(cli, ["listen", "--print-secret"], io.cwd);
     } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-            throw new Error(`--listen: no Stripe CLI at ${JSON.stringify(cli)}: run npm ci (it installs @stripe/cli), or set STRIPE_CLI to the stripe executable`);
+            throw new Error(`--listen: no Stripe CLI at ${JSON.stringify(cli)}: install the Stripe CLI (npm install --no-save @stripe/cli, or https://docs.stripe.com/stripe-cli), or set STRIPE_CLI to the stripe executable`);
         }
         throw new Error(`--listen: \`stripe listen --print-secret\` failed (${lastLine(error)}); ${WHAT_THE_CLI_NEEDS}`);
     }

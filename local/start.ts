@@ -26,7 +26,7 @@ export const startCommand = defineCommand({
         `and puts it on the bus as a partner event of ${LOCAL_PARTNER_SOURCE}. ` +
         "An event answered 200 is in the bus's journal on disk before the answer; after a crash the next start runs the journal's unfinished events again. " +
         "Ctrl-C stops within a few seconds (events not finished by then stay in the journal); a second Ctrl-C stops at once.\n\n" +
-        "--listen also runs the Stripe CLI (the devDependency @stripe/cli, or the executable STRIPE_CLI names): `stripe listen --print-secret` " +
+        "--listen also runs the Stripe CLI (the executable STRIPE_CLI names, else @stripe/cli installed with `npm install --no-save @stripe/cli`, else `stripe` on the PATH): `stripe listen --print-secret` " +
         "for the signing secret of your account's test-mode events, then `stripe listen --forward-to` the twin's URL, its lines shown as [stripe] ...; " +
         "`npx stripe trigger customer.subscription.created` from another terminal sends one. The Stripe CLI needs a key: STRIPE_API_KEY=sk_test_... " +
         "or `npx stripe login` once. The receiver then accepts both the CLI's secret and STRIPE_WEBHOOK_SECRET (or the generated one, for npm run demo -- --url). " +

@@ -109,10 +109,10 @@ describe("npm start -- --listen (the Stripe CLI's stripe listen, played by a sta
         assert.equal(err, "error: --listen: `stripe listen` exited with code 3 (Error: websocket connection to Stripe lost), so no more Stripe events arrive; the Stripe CLI needs a test-mode key (set STRIPE_API_KEY=sk_test_... from Dashboard → Developers → API keys, or run `npx stripe login` once) and a connection to api.stripe.com\n");
     });
 
-    it("finds the devDependency @stripe/cli's binary for this platform, and STRIPE_CLI over it", function () {
-        const bundled = stripeCliPath({});
-        assert.match(bundled, /node_modules\/@stripe\/cli-[a-z0-9]+-[a-z0-9]+\/bin\/stripe(\.exe)?$/);
-        assert.ok(fs.existsSync(bundled), bundled);
+    it("takes STRIPE_CLI over an installed @stripe/cli, and that over `stripe` on the PATH", function () {
+        // @stripe/cli is not a devDependency: the registry this project installs from lacks its other platforms' packages, so npm ci refused the lock.
+        const found = stripeCliPath({});
+        assert.ok(found === "stripe" || /node_modules\/@stripe\/cli-[a-z0-9]+-[a-z0-9]+\/bin\/stripe(\.exe)?$/.test(found), found);
         assert.equal(stripeCliPath({ STRIPE_CLI: "/opt/stripe" }), "/opt/stripe");
     });
 });
