@@ -138,8 +138,8 @@ async function main(): Promise<void> {
         PATH: process.env.PATH ?? "",
         NODE_PATH: path.join(PROJECT_ROOT, "node_modules"),
         AWS_REGION: "us-east-1",
-        AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-        AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "test-secret-access-key-not-real",
         AWS_SESSION_TOKEN: "bench-session-token",
         AWS_ENDPOINT_URL: aws.url,
         // Lambda has no shared config files; a developer's must not change what is measured.

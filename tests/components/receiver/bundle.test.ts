@@ -17,8 +17,8 @@ import { NOW, ROTATED_SECRET, SIGNING_SECRET, signedDelivery, stripeEventBody } 
 
 const ENV: Record<string, string> = {
     AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "ASIAIOSFODNN7EXAMPLE",
-    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    AWS_ACCESS_KEY_ID: "ASIDEXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "test-secret-access-key-not-real",
     AWS_SESSION_TOKEN: "receiver-bundle-test-session",
     [RECEIVER_ENV.eventBusName]: "stripe-bus-a1b2c3d",
     [RECEIVER_ENV.eventSource]: "stripe-analytics.webhook",
@@ -172,7 +172,7 @@ describe("receiver bundle", function () {
         assert.equal(headers["x-amz-security-token"], ENV.AWS_SESSION_TOKEN);
         assert.match(
             String(headers.authorization),
-            /^AWS4-HMAC-SHA256 Credential=ASIAIOSFODNN7EXAMPLE\/\d{8}\/us-east-1\/secretsmanager\/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target, Signature=[0-9a-f]{64}$/,
+            /^AWS4-HMAC-SHA256 Credential=ASIDEXAMPLE\/\d{8}\/us-east-1\/secretsmanager\/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target, Signature=[0-9a-f]{64}$/,
         );
         // Only the client every request needs is loaded: the S3 client waits for an oversize event.
         assert.deepEqual(c.required, ["@aws-sdk/client-eventbridge"]);
@@ -255,7 +255,7 @@ describe("receiver bundle", function () {
     });
 
     it("answers 500 when the stored secret is not a whsec_ value, without logging it", async function () {
-        const c = container({ GetSecretValueCommand: () => ({ SecretString: "sk_live_misplaced" }) });
+        const c = container({ GetSecretValueCommand: () => ({ SecretString: "sk_test_misplaced" }) });
         assert.equal((await c.handler(signedDelivery(stripeEventBody()))).statusCode, 500);
         assert.equal(c.lines[0].error, "Error: signing secret #1 is not a whsec_... value");
     });

@@ -810,7 +810,7 @@ describe("receiver", function () {
         it("refuses to start without a valid whsec_ secret, naming its position only", function () {
             const options = { publish: async () => accepted([]), archiveOversize: async () => undefined };
             assert.throws(() => createReceiver({ ...options, signingSecrets: [] }), /at least one signing secret is needed/);
-            assert.throws(() => createReceiver({ ...options, signingSecrets: [SIGNING_SECRET, "sk_live_oops"] }), (e: Error) => {
+            assert.throws(() => createReceiver({ ...options, signingSecrets: [SIGNING_SECRET, "sk_test_oops"] }), (e: Error) => {
                 assert.equal(e.message, "signing secret #2 is not a whsec_... value");
                 return true;
             });

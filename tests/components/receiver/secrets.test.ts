@@ -9,8 +9,8 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import type { SourceData } from "@smithy/types";
 import { getSecretString, signGetSecretValue } from "../../../components/receiver/secrets";
 
-/** AWS's documentation example credentials. */
-const CREDENTIALS = { AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
+/** Made-up credentials: the signature is checked against the AWS SDK signing the same request, not a published vector. */
+const CREDENTIALS = { AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "test-secret-access-key-not-real" };
 const SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:stripe-signing-secret-AbCdEf";
 const AT = new Date("2026-03-01T12:34:56.789Z");
 
